@@ -1,0 +1,39 @@
+"""`python -m service`: run the web service with the settings from the environment."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from aiohttp import web
+
+from .app import create_app
+from .settings import Settings, SettingsError, help_text
+
+
+def main(argv: list[str]) -> int:
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(help_text())
+        return 0
+    if argv:
+        print(f"gifsvc: unexpected arguments {' '.join(argv)!r}\n\n{help_text()}", file=sys.stderr)
+        return 2
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"gifsvc: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        # Let running compositions finish (or time out) before the pool is shut down.
+        shutdown_timeout=settings.compose_timeout + 5,
+        print=None,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,53 @@
+"""The application factory: settings in, a ready aiohttp app out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from .downloads import DOWNLOAD_ROUTE, download
+from .keys import POOL, SETTINGS
+from .pool import ComposerPool
+from .responses import render_errors
+from .settings import Settings
+from .storage import ensure_dirs
+from .views import STATIC_DIR, create_gif_api, create_gif_form, healthz, index
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[render_errors])
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_directories)
+    app.cleanup_ctx.append(_pool)
+    app.router.add_get("/", index)
+    app.router.add_post("/gif", create_gif_form)
+    app.router.add_post("/api/gifs", create_gif_api)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_static("/static/", STATIC_DIR)
+    if settings.behind_nginx:
+        log.info("nginx serves /download/ from %s", settings.downloads_dir)
+    else:
+        app.router.add_get(DOWNLOAD_ROUTE, download)
+        log.info("no nginx in front: aiohttp serves /download/ itself")
+    return app
+
+
+async def _directories(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    ensure_dirs(settings.spool_dir, settings.downloads_dir)
+    yield
+
+
+async def _pool(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    pool = ComposerPool(
+        settings.workers, settings.queue, settings.compose_timeout, settings.max_pixels
+    )
+    await pool.start()
+    app[POOL] = pool
+    yield
+    await pool.close()

@@ -1,0 +1,74 @@
+"""What a GIF file really holds, read from its blocks without decoding a pixel.
+
+The response describes the file as written (Pillow merges identical consecutive frames), and
+the tests use this to check delays, loop extensions and that no metadata was copied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+
+@dataclass
+class GifInfo:
+    width: int
+    height: int
+    durations_ms: list[int] = field(default_factory=list)
+    # The NETSCAPE2.0 repeat count, or None when the file has no loop extension (plays once).
+    loop_extension: int | None = None
+    comments: list[bytes] = field(default_factory=list)
+    application_extensions: list[bytes] = field(default_factory=list)
+
+    @property
+    def frames(self) -> int:
+        return len(self.durations_ms)
+
+
+def read_gif_info(path: str) -> GifInfo:
+    with open(path, "rb") as fp:
+        return _read(fp)
+
+
+def _read(fp: BinaryIO) -> GifInfo:
+    header = fp.read(13)
+    if header[:6] not in (b"GIF87a", b"GIF89a") or len(header) < 13:
+        raise ValueError("not a GIF file")
+    info = GifInfo(int.from_bytes(header[6:8], "little"), int.from_bytes(header[8:10], "little"))
+    _skip_colour_table(fp, header[10])
+    delay_cs = 0
+    while (introducer := fp.read(1)) not in (b";", b""):
+        if introducer == b"!":
+            label, blocks = fp.read(1), _sub_blocks(fp)
+            if label == b"\xf9" and blocks and len(blocks[0]) >= 3:
+                delay_cs = int.from_bytes(blocks[0][1:3], "little")
+            elif label == b"\xfe":
+                info.comments.append(b"".join(blocks))
+            elif label == b"\xff" and blocks:
+                info.application_extensions.append(blocks[0])
+                if blocks[0] == b"NETSCAPE2.0" and len(blocks) > 1 and len(blocks[1]) >= 3:
+                    info.loop_extension = int.from_bytes(blocks[1][1:3], "little")
+        elif introducer == b",":
+            descriptor = fp.read(9)
+            _skip_colour_table(fp, descriptor[8])
+            fp.read(1)  # LZW minimum code size
+            _sub_blocks(fp, keep=False)
+            info.durations_ms.append(delay_cs * 10)
+            delay_cs = 0
+        else:
+            raise ValueError(f"unexpected GIF block {introducer!r}")
+    return info
+
+
+def _skip_colour_table(fp: BinaryIO, packed: int) -> None:
+    if packed & 0x80:
+        fp.seek(3 * 2 ** ((packed & 0x07) + 1), 1)
+
+
+def _sub_blocks(fp: BinaryIO, keep: bool = True) -> list[bytes]:
+    blocks = []
+    while (size := fp.read(1)) not in (b"\x00", b""):
+        data = fp.read(size[0])
+        if keep:
+            blocks.append(data)
+    return blocks

@@ -1,0 +1,11 @@
+"""Typed keys for what the application shares between handlers."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .pool import ComposerPool
+from .settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+POOL = web.AppKey("pool", ComposerPool)

@@ -1,0 +1,129 @@
+"""The form fields of a composition, checked and turned into ComposeOptions.
+
+Each field can be checked on its own as soon as it arrives (so a bad value is refused before
+the rest of the upload is read); the fields that depend on the frames are checked at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from .errors import BadField
+from .timing import MAX_DURATION_MS, MIN_DURATION_MS
+
+Fit = Literal["contain", "cover", "stretch", "none"]
+FITS: tuple[str, ...] = get_args(Fit)
+RGB = tuple[int, int, int]
+
+DEFAULT_DURATION_MS = 500
+# GIF's loop extension counts repeats in 16 bits; loop N plays N times, so N-1 must fit.
+MAX_LOOP = 65536
+_HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6})")
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    """How to make the GIF; width/height None means "from the first frame"."""
+
+    durations_ms: tuple[int, ...]
+    loop: int = 0
+    fit: Fit = "contain"
+    width: int | None = None
+    height: int | None = None
+    background: RGB | None = (255, 255, 255)  # None: transparent
+    max_side: int = 1280
+
+
+def _whole(field: str, raw: str, lowest: int, highest: int, unit: str) -> int:
+    if re.fullmatch(r"\+?\d{1,9}", raw) is None or not lowest <= int(raw) <= highest:
+        raise BadField(
+            f"{field} must be a whole number of {unit} from {lowest} to {highest}, not {raw!r}.",
+            field,
+        )
+    return int(raw)
+
+
+def _duration(raw: str, _max_side: int) -> int:
+    return _whole("duration", raw, MIN_DURATION_MS, MAX_DURATION_MS, "milliseconds")
+
+
+def _durations(raw: str, _max_side: int) -> tuple[int, ...]:
+    values = [value.strip() for value in raw.split(",")]
+    return tuple(
+        _whole("durations", v, MIN_DURATION_MS, MAX_DURATION_MS, "milliseconds") for v in values
+    )
+
+
+def _loop(raw: str, _max_side: int) -> int:
+    return _whole("loop", raw, 0, MAX_LOOP, "plays (0 for forever)")
+
+
+def _fit(raw: str, _max_side: int) -> str:
+    if raw not in FITS:
+        raise BadField(f"fit must be one of {', '.join(FITS)}, not {raw!r}.", "fit")
+    return raw
+
+
+def _side(field: str) -> Callable[[str, int], int]:
+    def parse(raw: str, max_side: int) -> int:
+        return _whole(field, raw, 1, max_side, "pixels (the maximum side)")
+
+    return parse
+
+
+def _background(raw: str, _max_side: int) -> RGB | None:
+    if raw.lower() == "transparent":
+        return None
+    match = _HEX_COLOUR.fullmatch(raw)
+    if match is None:
+        raise BadField(
+            f"background must be a colour like #ffffff, or transparent, not {raw!r}.",
+            "background",
+        )
+    value = int(match.group(1), 16)
+    return (value >> 16, (value >> 8) & 0xFF, value & 0xFF)
+
+
+_PARSERS: dict[str, Callable[[str, int], Any]] = {
+    "duration": _duration,
+    "durations": _durations,
+    "loop": _loop,
+    "fit": _fit,
+    "width": _side("width"),
+    "height": _side("height"),
+    "background": _background,
+}
+FIELDS = frozenset(_PARSERS)
+
+
+def parse_field(name: str, raw: str, max_side: int) -> Any:
+    """The typed value of one known form field, or BadField naming it."""
+    return _PARSERS[name](raw.strip(), max_side)
+
+
+def build_options(raw_fields: Mapping[str, str], frame_count: int, max_side: int) -> ComposeOptions:
+    """Options for frame_count frames from the form's text fields (blank ones count as unset)."""
+    given = {
+        name: parse_field(name, raw, max_side)
+        for name, raw in raw_fields.items()
+        if name in _PARSERS and raw.strip()
+    }
+    duration = given.get("duration", DEFAULT_DURATION_MS)
+    durations: tuple[int, ...] = given.get("durations", (duration,) * frame_count)
+    if len(durations) != frame_count:
+        raise BadField(
+            f"durations has {len(durations)} values but {frame_count} frames were uploaded.",
+            "durations",
+        )
+    return ComposeOptions(
+        durations_ms=durations,
+        loop=given.get("loop", 0),
+        fit=given.get("fit", "contain"),
+        width=given.get("width"),
+        height=given.get("height"),
+        background=given.get("background", (255, 255, 255)),
+        max_side=max_side,
+    )

@@ -1,0 +1,137 @@
+"""The process pool that composes GIFs, with bounded admission and per-job time limits.
+
+Each worker is its own single-process ProcessPoolExecutor (a "slot"): when one dies or overruns,
+only that slot is killed and rebuilt, so the failure costs its own request and nobody else's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
+from dataclasses import dataclass
+
+from .compose import ComposeResult, Source
+from .errors import Busy, ComposeFailed, GifError
+from .options import ComposeOptions
+from .worker import compose_job, init_worker, ping
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Slot:
+    executor: ProcessPoolExecutor
+    pid: asyncio.Future[int]  # the worker's process id, once it has started
+
+
+class ComposerPool:
+    def __init__(self, workers: int, queue: int, timeout_s: float, max_pixels: int) -> None:
+        self.workers, self.queue, self.timeout_s = workers, queue, timeout_s
+        self._max_pixels = max_pixels
+        self._free: asyncio.Queue[_Slot] = asyncio.Queue()
+        self._waiting = 0
+        self._closed = False
+        # Forkserver: workers start from a clean, preloaded process, not a fork of a threaded
+        # event loop; so they inherit nothing, and init_worker sets Pillow's guards.
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["service.worker"])
+
+    async def start(self) -> None:
+        slots = [self._new_slot() for _ in range(self.workers)]
+        await asyncio.gather(*(slot.pid for slot in slots))
+        for slot in slots:
+            self._free.put_nowait(slot)
+
+    async def close(self) -> None:
+        self._closed = True
+        slots = []
+        while not self._free.empty():
+            slots.append(self._free.get_nowait())
+        await asyncio.gather(*(asyncio.to_thread(s.executor.shutdown, True) for s in slots))
+
+    @property
+    def alive(self) -> bool:
+        return not self._closed
+
+    @property
+    def busy(self) -> int:
+        return self.workers - self._free.qsize()
+
+    @property
+    def waiting(self) -> int:
+        return self._waiting
+
+    def is_full(self) -> bool:
+        """True when a new composition would be refused right now."""
+        return self._free.empty() and self._waiting >= self.queue
+
+    async def compose(
+        self, sources: Sequence[Source], options: ComposeOptions, out_path: str
+    ) -> ComposeResult:
+        slot = await self._acquire()
+        try:
+            return await self._run(slot, sources, options, out_path)
+        except BrokenProcessPool:
+            slot = self._replace(slot)
+            raise ComposeFailed(
+                "A worker stopped while composing this GIF; please try again."
+            ) from None
+        except TimeoutError:
+            slot = self._replace(slot)
+            raise Busy(
+                f"Composing this GIF took longer than {self.timeout_s:g} s and was stopped; "
+                "try fewer or smaller images."
+            ) from None
+        except GifError:
+            raise
+        except Exception:
+            log.exception("composition failed")
+            raise ComposeFailed("Composing this GIF failed; please try again.") from None
+        except asyncio.CancelledError:
+            slot = self._replace(slot)  # nobody waits for the result: stop burning CPU on it
+            raise
+        finally:
+            self._free.put_nowait(slot)
+
+    async def _acquire(self) -> _Slot:
+        if self._free.empty() and self._waiting >= self.queue:
+            raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+        self._waiting += 1
+        try:
+            return await self._free.get()
+        finally:
+            self._waiting -= 1
+
+    async def _run(
+        self, slot: _Slot, sources: Sequence[Source], options: ComposeOptions, out_path: str
+    ) -> ComposeResult:
+        await slot.pid
+        job = asyncio.get_running_loop().run_in_executor(
+            slot.executor, compose_job, sources, options, out_path, self._max_pixels
+        )
+        return await asyncio.wait_for(job, self.timeout_s)
+
+    def _new_slot(self) -> _Slot:
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=self._context,
+            initializer=init_worker,
+            initargs=(self._max_pixels,),
+        )
+        pid = asyncio.get_running_loop().run_in_executor(executor, ping)
+        return _Slot(executor, pid)
+
+    def _replace(self, slot: _Slot) -> _Slot:
+        """Kill the slot's worker (it may be stuck or dead) and give the slot a fresh one."""
+        if slot.pid.done() and not slot.pid.cancelled() and slot.pid.exception() is None:
+            with suppress(ProcessLookupError):
+                os.kill(slot.pid.result(), signal.SIGKILL)
+        slot.executor.shutdown(wait=False, cancel_futures=True)
+        return self._new_slot()

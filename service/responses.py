@@ -1,0 +1,72 @@
+"""Every answer the web layer gives: the success JSON, and errors in one shape."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from .compose import ComposeResult
+from .errors import Busy, GifError
+from .pages import error_page
+
+log = logging.getLogger(__name__)
+FORM_ROUTE = "/gif"
+
+
+def gif_json(gif_id: str, result: ComposeResult, loop: int, expires: float) -> dict[str, object]:
+    return {
+        "id": gif_id,
+        "url": f"/download/{gif_id}.gif",
+        "frames": result.frames,
+        "width": result.width,
+        "height": result.height,
+        "bytes": result.bytes,
+        "durations_ms": list(result.durations_ms),
+        "loop": loop,
+        "expires_at": datetime.fromtimestamp(expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def wants_json(request: web.Request) -> bool:
+    return request.path != FORM_ROUTE or "application/json" in request.headers.get("Accept", "")
+
+
+def error_response(
+    request: web.Request, status: int, code: str, message: str, field: str | None = None
+) -> web.Response:
+    headers = {"Retry-After": str(Busy.retry_after_s)} if status == 503 else {}
+    if not wants_json(request):
+        return web.Response(
+            status=status, text=error_page(status, message), content_type="text/html",
+            headers=headers,
+        )
+    error: dict[str, str] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    return web.json_response({"error": error}, status=status, headers=headers)
+
+
+@web.middleware
+async def render_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One place turns every refusal or failure into the contract's error shape."""
+    try:
+        return await handler(request)
+    except GifError as exc:
+        return error_response(request, exc.status, exc.code, exc.message, exc.field)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error_response(request, exc.status, _code(exc.reason), f"{exc.reason}.")
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(
+            request, 500, "internal_error", "Something went wrong on our side; please try again."
+        )
+
+
+def _code(reason: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", reason.lower()).strip("_")

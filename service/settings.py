@@ -1,0 +1,147 @@
+"""One frozen settings object, read from the GIFSVC_* environment variables.
+
+Every field declares its variable, its default and a one-line help; `python -m service --help`
+and the README's settings table are both made from these declarations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MIB = 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """A GIFSVC_* variable holds a value the service cannot start with."""
+
+
+def _setting(
+    env: str, default: Any, help: str, minimum: float | None = None, shown: str | None = None
+) -> Any:
+    meta = {"env": env, "help": help, "minimum": minimum, "shown": shown}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = _setting(
+        "GIFSVC_DATA_DIR", Path("./var"),
+        "spool, downloads (and nginx's runtime files) below it", shown="./var",
+    )
+    host: str = _setting("GIFSVC_HOST", "127.0.0.1", "where aiohttp listens")
+    port: int = _setting("GIFSVC_PORT", 8080, "aiohttp's port", minimum=1)
+    public_port: int = _setting("GIFSVC_PUBLIC_PORT", 8888, "where nginx listens", minimum=1)
+    workers: int = _setting(
+        "GIFSVC_WORKERS", os.cpu_count() or 1, "process pool size", minimum=1, shown="CPU count"
+    )
+    queue: int = _setting(
+        "GIFSVC_QUEUE", 16, "compositions that may wait for a worker (running ones not counted)",
+        minimum=0,
+    )
+    ttl: int = _setting("GIFSVC_TTL", 86400, "seconds a GIF lives (by its file's mtime)", minimum=1)
+    max_files: int = _setting("GIFSVC_MAX_FILES", 100, "files per request", minimum=1)
+    max_file_bytes: int = _setting(
+        "GIFSVC_MAX_FILE_BYTES", 25 * MIB, "bytes per file", minimum=1
+    )
+    max_request_bytes: int = _setting(
+        "GIFSVC_MAX_REQUEST_BYTES", 200 * MIB, "bytes per request", minimum=1
+    )
+    max_pixels: int = _setting(
+        "GIFSVC_MAX_PIXELS", 50_000_000, "pixels per source image", minimum=1
+    )
+    max_side: int = _setting("GIFSVC_MAX_SIDE", 1280, "longest side of the output", minimum=1)
+    compose_timeout: float = _setting(
+        "GIFSVC_COMPOSE_TIMEOUT", 60.0,
+        "seconds one composition may run before its worker is stopped (503 busy)", minimum=0.1,
+    )
+    behind_nginx: bool = _setting(
+        "GIFSVC_BEHIND_NGINX", False,
+        "1 when nginx serves /download/ (scripts/run sets it); else aiohttp serves downloads",
+    )
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.data_dir / "spool"
+
+    @property
+    def downloads_dir(self) -> Path:
+        return self.data_dir / "downloads"
+
+    @property
+    def nginx_dir(self) -> Path:
+        return self.data_dir / "nginx"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read every GIFSVC_* variable; keyword overrides win (tests use them)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is not None and raw.strip() != "":
+                values[f.name] = _parse(f, raw.strip())
+        values.update(overrides)
+        return cls(**values)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, help) for every setting, in declaration order."""
+        return [
+            (f.metadata["env"], f.metadata["shown"] or _show(f.default), f.metadata["help"])
+            for f in dataclasses.fields(cls)
+        ]
+
+
+def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
+    env, minimum = f.metadata["env"], f.metadata["minimum"]
+    parsers: dict[Any, tuple[Callable[[str], Any], str]] = {
+        "int": (int, "a whole number"),
+        "float": (float, "a number"),
+        "bool": (_parse_bool, "1 or 0 (true/false, yes/no)"),
+        "str": (str, "text"),
+        "Path": (Path, "a path"),
+    }
+    parse, expected = parsers[f.type]
+    try:
+        value = parse(raw)
+    except ValueError:
+        raise SettingsError(f"{env} must be {expected}, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise SettingsError(f"{env} must be at least {_show(minimum)}, not {raw!r}")
+    return value
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(raw)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def help_text() -> str:
+    """What `python -m service --help` prints."""
+    rows = Settings.describe()
+    width = max(len(env) for env, _, _ in rows)
+    lines = [
+        "usage: python -m service [--help]",
+        "",
+        "Runs the gifsvc web service (aiohttp). It is configured by environment variables:",
+        "",
+    ]
+    lines += [f"  {env:<{width}}  {help_} (default: {default})" for env, default, help_ in rows]
+    return "\n".join(lines)

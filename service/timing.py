@@ -1,0 +1,26 @@
+"""Frame delays: GIF stores centiseconds, people ask in milliseconds."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+# Browsers play delays under 20 ms as 100 ms, so we refuse them rather than surprise anyone.
+MIN_DURATION_MS = 20
+# A frame shows at most a minute; it also keeps every delay inside GIF's 16-bit field.
+MAX_DURATION_MS = 60_000
+
+
+def to_centiseconds(durations_ms: list[int]) -> list[int]:
+    """Each frame's delay in centiseconds, spreading the rounding so the total stays right.
+
+    Frame k ends at the floor of its exact end time, and the last frame ends at the total
+    rounded, so 33 ms frames play as 30, 30, 40 and no frame drifts more than 10 ms.
+    """
+    ends_cs: list[int] = []
+    elapsed_ms = 0
+    for duration_ms in durations_ms:
+        elapsed_ms += duration_ms
+        ends_cs.append(elapsed_ms // 10)
+    if ends_cs:
+        ends_cs[-1] = (elapsed_ms + 5) // 10
+    return [end - start for start, end in pairwise([0, *ends_cs])]

@@ -1,0 +1,184 @@
+"""Streaming a multipart upload into a spool directory, counting every byte as it arrives.
+
+Nothing is buffered whole: file parts go to disk chunk by chunk under server-made names, text
+fields are capped, and every limit is checked as soon as it can be passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiohttp import BodyPartReader, MultipartReader, web
+
+from .compose import Source
+from .errors import (
+    BadField,
+    BadMultipart,
+    FileTooLarge,
+    NoImages,
+    RequestTooLarge,
+    StorageFull,
+    TooManyFrames,
+    UnsupportedImage,
+)
+from .formats import SNIFF_BYTES, sniff_format
+from .options import FIELDS, parse_field
+from .settings import Settings
+from .storage import free_bytes, no_room_is_storage_full
+
+FILE_FIELD = "photo"
+CHUNK_BYTES = 256 * 1024
+# A text field is a number, a colour or a list of delays: 64 KiB is far more than enough.
+MAX_FIELD_BYTES = 64 * 1024
+# Text parts we read (known or not) besides the files; more is an abusive body.
+MAX_TEXT_PARTS = 64
+_MALFORMED = (ValueError, AssertionError, EOFError, asyncio.IncompleteReadError, LookupError)
+
+
+@dataclass
+class Upload:
+    files: list[Source] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    received_bytes: int = 0
+
+
+async def receive_upload(request: web.Request, spool: Path, settings: Settings) -> Upload:
+    """Every part of the request's multipart body: files into spool, fields as text."""
+    _check_declared_size(request, spool, settings)
+    reader = await _multipart(request)
+    upload = Upload()
+    text_parts = 0
+    while (part := await _next_part(reader)) is not None:
+        if part.name == FILE_FIELD:
+            await _receive_file(part, upload, spool, settings)
+            continue
+        text_parts += 1
+        if text_parts > MAX_TEXT_PARTS:
+            raise BadMultipart(f"The form has more than {MAX_TEXT_PARTS} text fields.")
+        await _receive_field(part, upload, settings)
+    if not upload.files:
+        raise NoImages("No images were uploaded: pick at least one file.", FILE_FIELD)
+    return upload
+
+
+def display_name(filename: str | None, index: int) -> str:
+    """The client's file name, fit for a message: printable, bounded, never a path we use."""
+    if not filename:
+        return f"frame {index}"
+    printable = "".join(ch if ch.isprintable() else "?" for ch in filename)
+    return printable if len(printable) <= 200 else printable[:199] + "…"
+
+
+def _check_declared_size(request: web.Request, spool: Path, settings: Settings) -> None:
+    declared = request.content_length
+    if declared is None:
+        return
+    if declared > settings.max_request_bytes:
+        raise RequestTooLarge(_too_large_request(settings))
+    if declared > free_bytes(spool):
+        raise StorageFull("There is no room left to store the upload; try again later.")
+
+
+async def _multipart(request: web.Request) -> MultipartReader:
+    if request.content_type != "multipart/form-data":
+        raise BadMultipart("The request must be a multipart/form-data upload.")
+    try:
+        return await request.multipart()
+    except _MALFORMED:
+        raise BadMultipart("The multipart body has no valid boundary.") from None
+
+
+async def _next_part(reader: MultipartReader) -> BodyPartReader | None:
+    try:
+        part = await reader.next()
+    except _MALFORMED:
+        raise BadMultipart("The multipart body is malformed.") from None
+    except ConnectionError:
+        raise BadMultipart("The upload ended before it was complete.") from None
+    if part is not None and not isinstance(part, BodyPartReader):
+        raise BadMultipart("Nested multipart bodies are not accepted.")
+    return part
+
+
+async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) -> bytes:
+    """The next chunk of the part (empty at its end), counted against the request limit."""
+    try:
+        chunk = await part.read_chunk(CHUNK_BYTES)
+    except _MALFORMED:
+        raise BadMultipart("The multipart body is malformed.") from None
+    except ConnectionError:
+        raise BadMultipart("The upload ended before it was complete.") from None
+    upload.received_bytes += len(chunk)
+    if upload.received_bytes > settings.max_request_bytes:
+        raise RequestTooLarge(_too_large_request(settings))
+    return chunk
+
+
+async def _receive_file(
+    part: BodyPartReader, upload: Upload, spool: Path, settings: Settings
+) -> None:
+    index = len(upload.files) + 1
+    name = display_name(part.filename, index)
+    path = spool / f"{index:05d}.img"
+    size, head = 0, b""
+    with no_room_is_storage_full("store the upload"), path.open("wb") as out:
+        while chunk := await _read_chunk(part, upload, settings):
+            if size == 0 and index > settings.max_files:
+                raise TooManyFrames(
+                    f"At most {settings.max_files} images can be uploaded at once.", FILE_FIELD
+                )
+            size += len(chunk)
+            if size > settings.max_file_bytes:
+                raise FileTooLarge(
+                    f"{name} is larger than {_mib(settings.max_file_bytes)}.", name
+                )
+            if len(head) < SNIFF_BYTES:
+                head += chunk[: SNIFF_BYTES - len(head)]
+                _refuse_unless_image(head, name, done=False)
+            # Small sequential writes land in the page cache: cheaper than a thread hop.
+            out.write(chunk)
+    if size == 0 and not part.filename:
+        path.unlink()  # what a browser sends when no file was picked
+        return
+    _refuse_unless_image(head, name, done=True)
+    upload.files.append(Source(str(path), name))
+
+
+def _refuse_unless_image(head: bytes, name: str, done: bool) -> None:
+    """Refuse a file as soon as its first bytes show it is not an allowed image."""
+    if not done and len(head) < SNIFF_BYTES:
+        return
+    if not head:
+        raise UnsupportedImage(f"{name} is empty.", name)
+    if sniff_format(head) is None:
+        raise UnsupportedImage(f"{name} is not a PNG, JPEG, GIF, WebP or BMP image.", name)
+
+
+async def _receive_field(part: BodyPartReader, upload: Upload, settings: Settings) -> None:
+    name = part.name or ""
+    known = name in FIELDS
+    value = bytearray()
+    while chunk := await _read_chunk(part, upload, settings):
+        if known:
+            value += chunk
+            if len(value) > MAX_FIELD_BYTES:
+                raise BadField(f"{name} is too long.", name)
+    if not known:
+        return  # unknown fields are ignored (but were counted)
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadField(f"{name} is not valid text.", name) from None
+    if text.strip():
+        parse_field(name, text, settings.max_side)  # refuse a bad value before reading on
+    upload.fields[name] = text
+
+
+def _too_large_request(settings: Settings) -> str:
+    return f"The upload is larger than {_mib(settings.max_request_bytes)} in all."
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MiB"

@@ -1,0 +1,76 @@
+"""The request handlers: parse, call the pool, answer. No image work happens here."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from .errors import BadMultipart, Busy
+from .keys import POOL, SETTINGS
+from .options import build_options
+from .pages import result_page
+from .responses import gif_json, wants_json
+from .storage import free_bytes, new_id, no_room_is_storage_full, part_path, publish, spool_dir
+from .uploads import receive_upload
+
+STATIC_DIR = Path(str(resources.files("service").joinpath("static")))
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "index.html")
+
+
+async def create_gif_form(request: web.Request) -> web.Response:
+    """POST /gif: the result page for a browser form, or JSON when asked for."""
+    gif = await _create_gif(request)
+    if wants_json(request):
+        return _created(gif)
+    return web.Response(text=result_page(gif), content_type="text/html")
+
+
+async def create_gif_api(request: web.Request) -> web.Response:
+    """POST /api/gifs: always JSON."""
+    return _created(await _create_gif(request))
+
+
+async def healthz(request: web.Request) -> web.Response:
+    settings, pool = request.app[SETTINGS], request.app[POOL]
+    writable = os.access(settings.downloads_dir, os.W_OK)
+    ok = pool.alive and writable
+    body = {
+        "status": "ok" if ok else "broken",
+        "pool": {"alive": pool.alive, "workers": pool.workers, "busy": pool.busy,
+                 "waiting": pool.waiting, "queue": pool.queue},
+        "downloads_writable": writable,
+        "free_bytes": free_bytes(settings.data_dir),
+    }
+    return web.json_response(body, status=200 if ok else 503)
+
+
+async def _create_gif(request: web.Request) -> dict[str, Any]:
+    settings, pool = request.app[SETTINGS], request.app[POOL]
+    if pool.is_full():  # refuse before reading a byte of the body
+        raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+    with spool_dir(settings.spool_dir) as spool:
+        upload = await receive_upload(request, spool, settings)
+        options = build_options(upload.fields, len(upload.files), settings.max_side)
+        gif_id = new_id()
+        part = part_path(settings.downloads_dir, gif_id)
+        try:
+            result = await pool.compose(upload.files, options, str(part))
+            if request.transport is None or request.transport.is_closing():
+                raise BadMultipart("The connection closed before the GIF was ready.")
+            with no_room_is_storage_full("publish the GIF"):
+                published = publish(settings.downloads_dir, gif_id)
+        finally:
+            part.unlink(missing_ok=True)  # only there if something failed before the rename
+    expires = published.stat().st_mtime + settings.ttl
+    return gif_json(gif_id, result, options.loop, expires)
+
+
+def _created(gif: dict[str, Any]) -> web.Response:
+    return web.json_response(gif, status=201, headers={"Location": gif["url"]})
