@@ -77,6 +77,16 @@ class StorageFull(GifError):
 
 
 ALL_ERRORS: tuple[type[GifError], ...] = (
-    NoImages, BadField, BadMultipart, FileTooLarge, RequestTooLarge, TooManyFrames,
-    ImageTooLarge, UnsupportedImage, CorruptImage, ComposeFailed, Busy, StorageFull,
+    NoImages,
+    BadField,
+    BadMultipart,
+    FileTooLarge,
+    RequestTooLarge,
+    TooManyFrames,
+    ImageTooLarge,
+    UnsupportedImage,
+    CorruptImage,
+    ComposeFailed,
+    Busy,
+    StorageFull,
 )

@@ -10,8 +10,13 @@ _BMP_HEADER_SIZES = {12, 40, 52, 56, 64, 108, 124}
 # Pillow's format name for each allowed format. A JPEG may open as MPO (a camera's
 # multi-picture JPEG): same decoder, first picture used.
 ALLOWED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
-OPENED_AS = {"PNG": {"PNG"}, "JPEG": {"JPEG", "MPO"}, "GIF": {"GIF"}, "WEBP": {"WEBP"},
-             "BMP": {"BMP"}}
+OPENED_AS = {
+    "PNG": {"PNG"},
+    "JPEG": {"JPEG", "MPO"},
+    "GIF": {"GIF"},
+    "WEBP": {"WEBP"},
+    "BMP": {"BMP"},
+}
 
 
 def sniff_format(head: bytes) -> str | None:

@@ -41,9 +41,7 @@ def open_frame(path: str, name: str, max_pixels: int) -> Image.Image:
     with open(path, "rb") as fp:
         image_format = sniff_format(fp.read(SNIFF_BYTES))
         if image_format is None:
-            raise UnsupportedImage(
-                f"{name} is not a PNG, JPEG, GIF, WebP or BMP image.", name
-            )
+            raise UnsupportedImage(f"{name} is not a PNG, JPEG, GIF, WebP or BMP image.", name)
         fp.seek(0)
         try:
             with warnings.catch_warnings():

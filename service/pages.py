@@ -8,8 +8,14 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-TITLES = {400: "Please check the form", 413: "That is too much", 415: "Not an image we can use",
-          422: "An image could not be read", 503: "Busy right now", 507: "Out of space"}
+TITLES = {
+    400: "Please check the form",
+    413: "That is too much",
+    415: "Not an image we can use",
+    422: "An image could not be read",
+    503: "Busy right now",
+    507: "Out of space",
+}
 
 
 def result_page(gif: dict[str, Any]) -> str:
@@ -28,9 +34,7 @@ def result_page(gif: dict[str, Any]) -> str:
 
 
 def error_page(status: int, message: str) -> str:
-    return _render(
-        "error.html", title=TITLES.get(status, "Something went wrong"), message=message
-    )
+    return _render("error.html", title=TITLES.get(status, "Something went wrong"), message=message)
 
 
 def plays(loop: int) -> str:

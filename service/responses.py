@@ -41,7 +41,9 @@ def error_response(
     headers = {"Retry-After": str(Busy.retry_after_s)} if status == 503 else {}
     if not wants_json(request):
         return web.Response(
-            status=status, text=error_page(status, message), content_type="text/html",
+            status=status,
+            text=error_page(status, message),
+            content_type="text/html",
             headers=headers,
         )
     error: dict[str, str] = {"code": code, "message": message}

@@ -30,8 +30,10 @@ def _setting(
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = _setting(
-        "GIFSVC_DATA_DIR", Path("./var"),
-        "spool, downloads (and nginx's runtime files) below it", shown="./var",
+        "GIFSVC_DATA_DIR",
+        Path("./var"),
+        "spool, downloads (and nginx's runtime files) below it",
+        shown="./var",
     )
     host: str = _setting("GIFSVC_HOST", "127.0.0.1", "where aiohttp listens")
     port: int = _setting("GIFSVC_PORT", 8080, "aiohttp's port", minimum=1)
@@ -40,14 +42,14 @@ class Settings:
         "GIFSVC_WORKERS", os.cpu_count() or 1, "process pool size", minimum=1, shown="CPU count"
     )
     queue: int = _setting(
-        "GIFSVC_QUEUE", 16, "compositions that may wait for a worker (running ones not counted)",
+        "GIFSVC_QUEUE",
+        16,
+        "compositions that may wait for a worker (running ones not counted)",
         minimum=0,
     )
     ttl: int = _setting("GIFSVC_TTL", 86400, "seconds a GIF lives (by its file's mtime)", minimum=1)
     max_files: int = _setting("GIFSVC_MAX_FILES", 100, "files per request", minimum=1)
-    max_file_bytes: int = _setting(
-        "GIFSVC_MAX_FILE_BYTES", 25 * MIB, "bytes per file", minimum=1
-    )
+    max_file_bytes: int = _setting("GIFSVC_MAX_FILE_BYTES", 25 * MIB, "bytes per file", minimum=1)
     max_request_bytes: int = _setting(
         "GIFSVC_MAX_REQUEST_BYTES", 200 * MIB, "bytes per request", minimum=1
     )
@@ -56,11 +58,14 @@ class Settings:
     )
     max_side: int = _setting("GIFSVC_MAX_SIDE", 1280, "longest side of the output", minimum=1)
     compose_timeout: float = _setting(
-        "GIFSVC_COMPOSE_TIMEOUT", 60.0,
-        "seconds one composition may run before its worker is stopped (503 busy)", minimum=0.1,
+        "GIFSVC_COMPOSE_TIMEOUT",
+        60.0,
+        "seconds one composition may run before its worker is stopped (503 busy)",
+        minimum=0.1,
     )
     behind_nginx: bool = _setting(
-        "GIFSVC_BEHIND_NGINX", False,
+        "GIFSVC_BEHIND_NGINX",
+        False,
         "1 when nginx serves /download/ (scripts/run sets it); else aiohttp serves downloads",
     )
 

@@ -131,9 +131,7 @@ async def _receive_file(
                 )
             size += len(chunk)
             if size > settings.max_file_bytes:
-                raise FileTooLarge(
-                    f"{name} is larger than {_mib(settings.max_file_bytes)}.", name
-                )
+                raise FileTooLarge(f"{name} is larger than {_mib(settings.max_file_bytes)}.", name)
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
                 _refuse_unless_image(head, name, done=False)

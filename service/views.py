@@ -43,8 +43,13 @@ async def healthz(request: web.Request) -> web.Response:
     ok = pool.alive and writable
     body = {
         "status": "ok" if ok else "broken",
-        "pool": {"alive": pool.alive, "workers": pool.workers, "busy": pool.busy,
-                 "waiting": pool.waiting, "queue": pool.queue},
+        "pool": {
+            "alive": pool.alive,
+            "workers": pool.workers,
+            "busy": pool.busy,
+            "waiting": pool.waiting,
+            "queue": pool.queue,
+        },
         "downloads_writable": writable,
         "free_bytes": free_bytes(settings.data_dir),
     }

@@ -1,0 +1,90 @@
+"""Rendering nginx's configuration from the settings: the one template both the local run
+(scripts/run) and the EC2 host use, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from .settings import MIB, Settings, SettingsError
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "nginx"
+SITE_TEMPLATE = "gifsvc-site.conf.template"
+MAIN_TEMPLATE = "nginx.conf.template"
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+_TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+
+
+def render(template: str, values: Mapping[str, object]) -> str:
+    """Fill {{name}} placeholders; a placeholder with no value is an error, not a blank."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise KeyError(f"no value for {{{{{name}}}}} in the nginx template")
+        return str(values[name])
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def site_values(settings: Settings, downloads_dir: Path | None = None) -> dict[str, object]:
+    upstream_host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
+    return {
+        "public_port": settings.public_port,
+        "upstream": f"{upstream_host}:{settings.port}",
+        "downloads_dir": (downloads_dir or settings.downloads_dir).resolve(),
+        "max_request_bytes": settings.max_request_bytes,
+        "max_request_mib": f"{settings.max_request_bytes / MIB:g}",
+        "proxy_read_timeout_s": int(settings.compose_timeout) + 30,
+    }
+
+
+def render_site(settings: Settings, downloads_dir: Path | None = None) -> str:
+    template = (TEMPLATE_DIR / SITE_TEMPLATE).read_text("utf-8")
+    return render(template, site_values(settings, downloads_dir))
+
+
+def write_local_config(settings: Settings, access_log: str = "/dev/stdout") -> Path:
+    """Write nginx.conf and the site under the data directory; returns nginx.conf's path."""
+    nginx_dir = settings.nginx_dir.resolve()
+    for name in _TEMP_DIRS:
+        (nginx_dir / name).mkdir(parents=True, exist_ok=True)
+    site = nginx_dir / "gifsvc-site.conf"
+    site.write_text(render_site(settings), "utf-8")
+    main = nginx_dir / "nginx.conf"
+    values = {
+        # As root, nginx's workers would drop to "nobody" and could not read the data
+        # directory; run them as the user who runs the service instead.
+        "user_directive": f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
+        "nginx_dir": nginx_dir,
+        "access_log": access_log,
+        "site_conf": site,
+    }
+    main.write_text(render((TEMPLATE_DIR / MAIN_TEMPLATE).read_text("utf-8"), values), "utf-8")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m service.nginx_conf",
+        description="Print the nginx site for the GIFSVC_* settings (the EC2 host's config).",
+    )
+    parser.add_argument("--downloads-dir", type=Path, help="where the host keeps the GIFs")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"gifsvc nginx_conf: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_site(settings, args.downloads_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
