@@ -36,6 +36,7 @@ class ComposerPool:
         self.workers, self.queue, self.timeout_s = workers, queue, timeout_s
         self._max_pixels = max_pixels
         self._free: asyncio.Queue[_Slot] = asyncio.Queue()
+        self._slots: list[_Slot] = []
         self._waiting = 0
         self._closed = False
         # Forkserver: workers start from a clean, preloaded process, not a fork of a threaded
@@ -51,10 +52,7 @@ class ComposerPool:
 
     async def close(self) -> None:
         self._closed = True
-        slots = []
-        while not self._free.empty():
-            slots.append(self._free.get_nowait())
-        await asyncio.gather(*(asyncio.to_thread(s.executor.shutdown, True) for s in slots))
+        await asyncio.gather(*(asyncio.to_thread(s.executor.shutdown, True) for s in self._slots))
 
     @property
     def alive(self) -> bool:
@@ -67,6 +65,10 @@ class ComposerPool:
     @property
     def waiting(self) -> int:
         return self._waiting
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes' ids (for health reports and for tests that kill one)."""
+        return [pid for slot in self._slots if (pid := _started_pid(slot)) is not None]
 
     def is_full(self) -> bool:
         """True when a new composition would be refused right now."""
@@ -126,12 +128,22 @@ class ComposerPool:
             initargs=(self._max_pixels,),
         )
         pid = asyncio.get_running_loop().run_in_executor(executor, ping)
-        return _Slot(executor, pid)
+        slot = _Slot(executor, pid)
+        self._slots.append(slot)
+        return slot
 
     def _replace(self, slot: _Slot) -> _Slot:
         """Kill the slot's worker (it may be stuck or dead) and give the slot a fresh one."""
-        if slot.pid.done() and not slot.pid.cancelled() and slot.pid.exception() is None:
+        if (pid := _started_pid(slot)) is not None:
             with suppress(ProcessLookupError):
-                os.kill(slot.pid.result(), signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
         slot.executor.shutdown(wait=False, cancel_futures=True)
+        self._slots.remove(slot)
         return self._new_slot()
+
+
+def _started_pid(slot: _Slot) -> int | None:
+    pid = slot.pid
+    if pid.done() and not pid.cancelled() and pid.exception() is None:
+        return pid.result()
+    return None

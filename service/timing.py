@@ -13,14 +13,16 @@ MAX_DURATION_MS = 60_000
 def to_centiseconds(durations_ms: list[int]) -> list[int]:
     """Each frame's delay in centiseconds, spreading the rounding so the total stays right.
 
-    Frame k ends at the floor of its exact end time, and the last frame ends at the total
-    rounded, so 33 ms frames play as 30, 30, 40 and no frame drifts more than 10 ms.
+    Frame k ends at its exact end time rounded down unless 7 ms or more past a centisecond,
+    and the last frame ends at the total rounded (half down): 33 ms frames play as 30, 30, 40,
+    the total is within 5 ms and no frame drifts more than 10 ms. (Plain floors let the last
+    frame drift 14 ms: 29, 27 played as 20, 40.)
     """
     ends_cs: list[int] = []
     elapsed_ms = 0
     for duration_ms in durations_ms:
         elapsed_ms += duration_ms
-        ends_cs.append(elapsed_ms // 10)
+        ends_cs.append((elapsed_ms + 3) // 10)
     if ends_cs:
-        ends_cs[-1] = (elapsed_ms + 5) // 10
+        ends_cs[-1] = (elapsed_ms + 4) // 10
     return [end - start for start, end in pairwise([0, *ends_cs])]

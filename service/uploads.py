@@ -110,6 +110,8 @@ async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) 
         raise BadMultipart("The multipart body is malformed.") from None
     except ConnectionError:
         raise BadMultipart("The upload ended before it was complete.") from None
+    if not chunk and not part.at_eof():
+        raise BadMultipart("The upload ended before it was complete.")
     upload.received_bytes += len(chunk)
     if upload.received_bytes > settings.max_request_bytes:
         raise RequestTooLarge(_too_large_request(settings))

@@ -1,0 +1,100 @@
+"""Shared fixtures: settings with small limits in tmp dirs, and a client on the real app."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import FormData
+from aiohttp.test_utils import TestClient
+from PIL import Image
+
+from service.app import create_app
+from service.settings import Settings
+
+KIB = 1024
+
+
+def png_bytes(colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def form(*files: tuple[str, bytes], **fields: str) -> FormData:
+    """A multipart form with `photo` files (name, bytes) and text fields."""
+    data = FormData()
+    for name, value in fields.items():
+        data.add_field(name, value)
+    for filename, content in files:
+        data.add_field("photo", content, filename=filename, content_type="application/octet-stream")
+    return data
+
+
+def raw_multipart(*parts: tuple[str, str | None, bytes], boundary: str = "B") -> bytes:
+    """A multipart/form-data body built by hand: (field name, filename or None, content)."""
+    body = b""
+    for name, filename, content in parts:
+        disposition = f'form-data; name="{name}"' + (
+            f'; filename="{filename}"' if filename is not None else ""
+        )
+        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode()
+        body += content + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode()
+
+
+MULTIPART_B = {"Content-Type": "multipart/form-data; boundary=B"}
+
+
+def files_under(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(
+        {},
+        data_dir=tmp_path / "data",
+        workers=1,
+        queue=2,
+        max_files=5,
+        max_file_bytes=256 * KIB,
+        max_request_bytes=512 * KIB,
+        max_pixels=1_000_000,
+        max_side=640,
+        compose_timeout=20.0,
+    )
+
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+@pytest.fixture
+async def make_client(aiohttp_client: Any, settings: Settings) -> ClientFactory:
+    """A test client on create_app(settings), with optional setting overrides."""
+
+    async def make(**overrides: Any) -> TestClient[Any, Any]:
+        merged = Settings(**{**settings.__dict__, **overrides})
+        client: TestClient[Any, Any] = await aiohttp_client(create_app(merged))
+        return client
+
+    return make
+
+
+@pytest.fixture
+async def client(make_client: ClientFactory) -> TestClient[Any, Any]:
+    return await make_client()
+
+
+@pytest.fixture(scope="session")
+def slow_png() -> bytes:
+    """A 5000x5000 image: tiny in bytes, about a second of a worker's time per frame."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (5000, 5000), (10, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+SLOW_LIMITS = {"max_pixels": 30_000_000, "max_side": 1280}

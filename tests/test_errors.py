@@ -1,0 +1,139 @@
+"""Every row of the contract's error table: its status, its code, one JSON shape, no leftovers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientResponse
+
+from service.errors import ALL_ERRORS
+from service.keys import POOL
+
+from .conftest import (
+    KIB,
+    MULTIPART_B,
+    SLOW_LIMITS,
+    ClientFactory,
+    files_under,
+    form,
+    png_bytes,
+    raw_multipart,
+)
+
+# The table of ../shared/contract.md, copied by hand: the code must match it, not itself.
+CONTRACT = {
+    "no_images": 400, "bad_field": 400, "bad_multipart": 400,
+    "file_too_large": 413, "request_too_large": 413, "too_many_frames": 413,
+    "image_too_large": 413, "unsupported_image": 415, "corrupt_image": 422,
+    "compose_failed": 500, "busy": 503, "storage_full": 507,
+}
+
+
+def test_error_classes_are_exactly_the_contract_table():
+    assert {cls.code: cls.status for cls in ALL_ERRORS} == CONTRACT
+
+
+Trigger = Callable[[ClientFactory, dict[str, Any]], Awaitable[ClientResponse]]
+
+
+async def _post(make_client: ClientFactory, data: Any, **overrides: Any) -> ClientResponse:
+    client = await make_client(**overrides)
+    return await client.post("/api/gifs", data=data)
+
+
+async def _post_raw(make_client: ClientFactory, body: bytes) -> ClientResponse:
+    client = await make_client()
+    return await client.post("/api/gifs", data=body, headers=MULTIPART_B)
+
+
+async def _killed_worker(make_client: ClientFactory, ctx: dict[str, Any]) -> ClientResponse:
+    client = await make_client(workers=1, **SLOW_LIMITS)
+    pool = client.app[POOL]
+    request = asyncio.create_task(
+        client.post("/api/gifs", data=form(*[("s.png", ctx["slow_png"])] * 3))
+    )
+    while pool.busy == 0:
+        await asyncio.sleep(0.01)
+    os.kill(pool.worker_pids()[0], 9)
+    return await request
+
+
+async def _full_queue(make_client: ClientFactory, ctx: dict[str, Any]) -> ClientResponse:
+    client = await make_client(workers=1, queue=0, **SLOW_LIMITS)
+    first = asyncio.create_task(client.post("/api/gifs", data=form(("s.png", ctx["slow_png"]))))
+    while client.app[POOL].busy == 0:
+        await asyncio.sleep(0.01)
+    refused = await client.post("/api/gifs", data=form(("a.png", png_bytes())))
+    await first
+    ctx["expected_files"] = 1  # the first request's GIF
+    return refused
+
+
+async def _storage_full(make_client: ClientFactory, ctx: dict[str, Any]) -> ClientResponse:
+    async def body() -> AsyncIterator[bytes]:  # chunked: the server finds out while writing
+        yield raw_multipart(("photo", "big.png", png_bytes() + b"\0" * (900 * KIB)))
+
+    client = await make_client(
+        data_dir=ctx["small_disk"], max_file_bytes=4096 * KIB, max_request_bytes=8192 * KIB
+    )
+    return await client.post("/api/gifs", data=body(), headers=MULTIPART_B)
+
+
+TRIGGERS: dict[str, Trigger] = {
+    "no_images": lambda mc, _: _post_raw(mc, raw_multipart(("duration", None, b"100"))),
+    "bad_field": lambda mc, _: _post(mc, form(("a.png", png_bytes()), loop="-1")),
+    "bad_multipart": lambda mc, _: _post(mc, b"not multipart"),
+    "file_too_large": lambda mc, _: _post(mc, form(("a.png", png_bytes() + b"\0" * 300 * KIB))),
+    "request_too_large": lambda mc, _: _post(
+        mc, form(*[(f"{i}.png", png_bytes() + b"\0" * 200 * KIB) for i in range(3)])
+    ),
+    "too_many_frames": lambda mc, _: _post(mc, form(*[("a.png", png_bytes())] * 6)),
+    "image_too_large": lambda mc, _: _post(mc, form(("wide.png", png_bytes(size=(2000, 600))))),
+    "unsupported_image": lambda mc, _: _post(mc, form(("a.svg", b"<svg xmlns='...'></svg>"))),
+    "corrupt_image": lambda mc, _: _post(mc, form(("cut.png", png_bytes(size=(300, 300))[:60]))),
+    "compose_failed": _killed_worker,
+    "busy": _full_queue,
+    "storage_full": _storage_full,
+}
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 512 KiB tmpfs to fill up; mounting needs root (which CI has)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs to fill needs root")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+@pytest.mark.parametrize("code", sorted(CONTRACT))
+async def test_each_error_has_its_status_code_shape_and_leaves_nothing(
+    code: str, make_client: ClientFactory, slow_png: bytes, tmp_path: Path, request: Any
+):
+    ctx: dict[str, Any] = {"slow_png": slow_png, "expected_files": 0}
+    if code == "storage_full":
+        ctx["small_disk"] = request.getfixturevalue("small_disk")
+    resp = await TRIGGERS[code](make_client, ctx)
+    assert resp.status == CONTRACT[code]
+    assert resp.content_type == "application/json"
+    body = await resp.json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert error["code"] == code
+    assert set(error) <= {"code", "message", "field"}
+    assert isinstance(error["message"], str) and error["message"].endswith(".")
+    if code == "busy":
+        assert resp.headers["Retry-After"].isdigit()
+    data_dir = ctx.get("small_disk", tmp_path / "data")
+    assert len(files_under(data_dir)) == ctx["expected_files"]

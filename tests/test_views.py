@@ -1,0 +1,126 @@
+"""The request path through the real app and its real process pool."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from PIL import Image
+
+from service.gifinfo import read_gif_info
+from service.settings import Settings
+
+from .conftest import files_under, form, png_bytes
+
+Client = TestClient[Any, Any]
+
+
+async def test_api_composes_frames_into_a_gif_and_publishes_it(client: Client, settings: Settings):
+    red, blue = png_bytes((255, 0, 0)), png_bytes((0, 0, 255))
+    resp = await client.post(
+        "/api/gifs", data=form(("a.png", red), ("b.png", blue), duration="120", loop="2")
+    )
+    assert resp.status == 201, await resp.text()
+    body = await resp.json()
+    assert re.fullmatch(r"[0-9a-f]{32}", body["id"])
+    assert body["url"] == f"/download/{body['id']}.gif"
+    assert resp.headers["Location"] == body["url"]
+    assert (body["frames"], body["width"], body["height"]) == (2, 64, 48)
+    assert body["durations_ms"] == [120, 120]
+    assert body["loop"] == 2
+    expires = datetime.strptime(body["expires_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs(expires.timestamp() - datetime.now(UTC).timestamp() - settings.ttl) < 60
+    # Exactly one file more under the data directory: the published GIF.
+    published = settings.downloads_dir / f"{body['id']}.gif"
+    assert files_under(settings.data_dir) == [published]
+    assert published.stat().st_size == body["bytes"]
+    info = read_gif_info(str(published))
+    assert info.durations_ms == [120, 120] and info.loop_extension == 1
+    with Image.open(published) as gif:
+        assert gif.convert("RGB").getpixel((10, 10)) == (255, 0, 0)
+        gif.seek(1)
+        assert gif.convert("RGB").getpixel((10, 10)) == (0, 0, 255)
+
+
+async def test_form_post_answers_with_the_result_page(client: Client, settings: Settings):
+    resp = await client.post("/gif", data=form(("shot.png", png_bytes())))
+    assert resp.status == 200
+    assert resp.content_type == "text/html"
+    page = await resp.text()
+    [gif_id] = re.findall(r'href="/download/([0-9a-f]{32})\.gif" download', page)
+    assert f'src="/download/{gif_id}.gif?inline=1"' in page
+    assert (settings.downloads_dir / f"{gif_id}.gif").is_file()
+
+
+async def test_form_post_answers_json_when_asked(client: Client):
+    resp = await client.post(
+        "/gif", data=form(("shot.png", png_bytes())), headers={"Accept": "application/json"}
+    )
+    assert resp.status == 201
+    assert (await resp.json())["frames"] == 1
+
+
+async def test_form_post_error_is_an_html_page_naming_the_file(client: Client):
+    resp = await client.post("/gif", data=form(("notes.txt", b"just some text, not an image")))
+    assert resp.status == 415
+    assert resp.content_type == "text/html"
+    assert "notes.txt" in await resp.text()
+
+
+async def test_unknown_fields_are_ignored(client: Client):
+    resp = await client.post("/api/gifs", data=form(("a.png", png_bytes()), colour="mauve"))
+    assert resp.status == 201
+
+
+async def test_per_frame_durations_and_rounding_are_reported(client: Client):
+    frames = [(f"{i}.png", png_bytes((i * 80, 0, 0))) for i in range(3)]
+    resp = await client.post("/api/gifs", data=form(*frames, duration="33"))
+    assert (await resp.json())["durations_ms"] == [30, 30, 40]
+    resp = await client.post("/api/gifs", data=form(*frames, durations="100, 200,300"))
+    assert (await resp.json())["durations_ms"] == [100, 200, 300]
+
+
+async def test_identical_consecutive_frames_are_reported_as_written(client: Client):
+    same = png_bytes((9, 9, 9))
+    resp = await client.post(
+        "/api/gifs", data=form(("a.png", same), ("b.png", same), ("c.png", png_bytes()))
+    )
+    body = await resp.json()
+    assert body["frames"] == 2
+    assert body["durations_ms"] == [1000, 500]
+
+
+async def test_output_size_follows_width_and_the_maximum_side(client: Client):
+    big = png_bytes(size=(1200, 600))
+    body = await (await client.post("/api/gifs", data=form(("big.png", big)))).json()
+    assert (body["width"], body["height"]) == (640, 320)
+    body = await (await client.post("/api/gifs", data=form(("big.png", big), width="100"))).json()
+    assert (body["width"], body["height"]) == (100, 50)
+
+
+async def test_healthz_reports_pool_and_disk(client: Client):
+    resp = await client.get("/healthz")
+    assert resp.status == 200
+    body = await resp.json()
+    assert body["status"] == "ok"
+    assert body["pool"]["alive"] is True and body["pool"]["workers"] == 1
+    assert body["downloads_writable"] is True and body["free_bytes"] > 0
+
+
+async def test_index_page_is_a_form_posting_photos_to_gif(client: Client):
+    resp = await client.get("/")
+    assert resp.status == 200
+    page = await resp.text()
+    assert re.search(r'<form[^>]*action="/gif"[^>]*method="post"[^>]*multipart/form-data', page)
+    assert re.search(r'<input type="file" name="photo" multiple', page)
+    assert "http://" not in page and "https://" not in page  # every asset is ours
+    css = await client.get("/static/style.css")
+    assert css.status == 200
+
+
+async def test_unknown_route_is_a_json_404(client: Client):
+    resp = await client.get("/nothing/here")
+    assert resp.status == 404
+    assert (await resp.json())["error"]["code"] == "not_found"
