@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -13,12 +14,15 @@ from aiohttp.test_utils import TestClient
 from PIL import Image
 
 from service.app import create_app
+from service.keys import POOL
 from service.settings import Settings
 
 KIB = 1024
 
 
-def png_bytes(colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (64, 48)) -> bytes:
+def png_bytes(
+    colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (64, 48)
+) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "PNG")
     return buffer.getvalue()
@@ -98,3 +102,12 @@ def slow_png() -> bytes:
 
 
 SLOW_LIMITS = {"max_pixels": 30_000_000, "max_side": 1280}
+
+
+async def wait_until_busy(client: TestClient[Any, Any], busy: int = 1) -> None:
+    """Wait until the pool runs `busy` compositions (the app's real pool, observed)."""
+    for _ in range(500):
+        if client.app[POOL].busy >= busy:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the composition never started")

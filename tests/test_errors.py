@@ -24,14 +24,23 @@ from .conftest import (
     form,
     png_bytes,
     raw_multipart,
+    wait_until_busy,
 )
 
 # The table of ../shared/contract.md, copied by hand: the code must match it, not itself.
 CONTRACT = {
-    "no_images": 400, "bad_field": 400, "bad_multipart": 400,
-    "file_too_large": 413, "request_too_large": 413, "too_many_frames": 413,
-    "image_too_large": 413, "unsupported_image": 415, "corrupt_image": 422,
-    "compose_failed": 500, "busy": 503, "storage_full": 507,
+    "no_images": 400,
+    "bad_field": 400,
+    "bad_multipart": 400,
+    "file_too_large": 413,
+    "request_too_large": 413,
+    "too_many_frames": 413,
+    "image_too_large": 413,
+    "unsupported_image": 415,
+    "corrupt_image": 422,
+    "compose_failed": 500,
+    "busy": 503,
+    "storage_full": 507,
 }
 
 
@@ -58,8 +67,7 @@ async def _killed_worker(make_client: ClientFactory, ctx: dict[str, Any]) -> Cli
     request = asyncio.create_task(
         client.post("/api/gifs", data=form(*[("s.png", ctx["slow_png"])] * 3))
     )
-    while pool.busy == 0:
-        await asyncio.sleep(0.01)
+    await wait_until_busy(client)
     os.kill(pool.worker_pids()[0], 9)
     return await request
 
@@ -67,8 +75,7 @@ async def _killed_worker(make_client: ClientFactory, ctx: dict[str, Any]) -> Cli
 async def _full_queue(make_client: ClientFactory, ctx: dict[str, Any]) -> ClientResponse:
     client = await make_client(workers=1, queue=0, **SLOW_LIMITS)
     first = asyncio.create_task(client.post("/api/gifs", data=form(("s.png", ctx["slow_png"]))))
-    while client.app[POOL].busy == 0:
-        await asyncio.sleep(0.01)
+    await wait_until_busy(client)
     refused = await client.post("/api/gifs", data=form(("a.png", png_bytes())))
     await first
     ctx["expected_files"] = 1  # the first request's GIF

@@ -12,21 +12,13 @@ from aiohttp.test_utils import TestClient
 
 from service.keys import POOL
 
-from .conftest import SLOW_LIMITS, ClientFactory, files_under, form, png_bytes
+from .conftest import SLOW_LIMITS, ClientFactory, files_under, form, png_bytes, wait_until_busy
 
 Client = TestClient[Any, Any]
 
 
 def slow_form(slow_png: bytes, frames: int = 4) -> Any:
     return form(*[(f"{i}.png", slow_png) for i in range(frames)])
-
-
-async def wait_until_busy(client: Client, busy: int = 1) -> None:
-    for _ in range(500):
-        if client.app[POOL].busy >= busy:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the composition never started")
 
 
 def process_gone(pid: int) -> bool:

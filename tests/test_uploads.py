@@ -49,14 +49,17 @@ async def test_file_over_the_limit_is_refused_mid_stream(client: Client, setting
     assert_nothing_left(settings)
 
 
-async def test_request_over_the_limit_is_refused_while_streaming(client: Client, settings: Settings):
+async def test_request_over_the_limit_is_refused_while_streaming(
+    client: Client, settings: Settings
+):
     # Three files under the per-file limit but over the request limit together, sent chunked
     # (no Content-Length), so the server must count what it reads.
     chunk = PNG_HEAD + b"\0" * (200 * KIB)
 
     async def body() -> AsyncIterator[bytes]:
         for i in range(3):
-            yield f'--B\r\nContent-Disposition: form-data; name="photo"; filename="{i}.png"\r\n\r\n'.encode()
+            disposition = f'form-data; name="photo"; filename="{i}.png"'
+            yield f"--B\r\nContent-Disposition: {disposition}\r\n\r\n".encode()
             yield chunk
             yield b"\r\n"
         yield b"--B--\r\n"
@@ -121,7 +124,9 @@ async def test_named_empty_file_is_unsupported(client: Client, settings: Setting
 
 
 async def test_not_an_image_is_refused_by_its_bytes_not_its_name(client: Client):
-    resp = await client.post("/api/gifs", data=form(("photo.png", b"%!PS-Adobe-3.0 EPSF-3.0\n" * 9)))
+    resp = await client.post(
+        "/api/gifs", data=form(("photo.png", b"%!PS-Adobe-3.0 EPSF-3.0\n" * 9))
+    )
     assert resp.status == 415
     assert (await error_of(resp))["field"] == "photo.png"
 
@@ -132,7 +137,10 @@ async def test_not_an_image_is_refused_by_its_bytes_not_its_name(client: Client)
         ("application/json", b'{"photo": 1}'),
         ("multipart/form-data", b"--B\r\n"),  # no boundary parameter
         ("multipart/form-data; boundary=B", b"this is not multipart at all"),
-        ("multipart/form-data; boundary=B", b'--B\r\nContent-Disposition: form-data; name="photo"; filename="a.png"\r\n\r\n'),
+        (
+            "multipart/form-data; boundary=B",
+            b'--B\r\nContent-Disposition: form-data; name="photo"; filename="a.png"\r\n\r\n',
+        ),
     ],
     ids=["json", "no-boundary", "garbage", "truncated"],
 )
