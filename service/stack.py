@@ -7,6 +7,8 @@ SIGTERM stops both; when either one exits, the other is stopped too.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import shutil
@@ -21,6 +23,7 @@ from .settings import Settings, SettingsError
 
 log = logging.getLogger("gifsvc.stack")
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def find_nginx() -> str | None:
@@ -59,7 +62,13 @@ def run(settings: Settings) -> int:
             settings.host,
             settings.port,
         )
-    procs = [subprocess.Popen(argv, env=env) for argv, env in commands(settings, nginx)]
+    procs = [
+        # Each child gets its own process group, so a signal to ours reaches it once, from us
+        # (aiohttp treats a second SIGTERM during its graceful shutdown as a failure), and it
+        # is told to stop if this launcher itself dies.
+        subprocess.Popen(argv, env=env, process_group=0, preexec_fn=_die_with_parent)
+        for argv, env in commands(settings, nginx)
+    ]
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         _stop_all(procs)
@@ -71,7 +80,15 @@ def run(settings: Settings) -> int:
     first = next(p for p in procs if p.returncode is not None)
     _stop_all(procs)
     _wait_all(procs, grace_s=settings.compose_timeout + 10)
+    for proc in procs:
+        name = os.path.basename(str(proc.args[0]))  # type: ignore[index]
+        log.info("%s exited with status %s", name, proc.returncode)
     return first.returncode or 0
+
+
+def _die_with_parent() -> None:
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _stop_all(procs: list[subprocess.Popen[bytes]]) -> None:

@@ -7,6 +7,7 @@ import http.client
 import io
 import json
 import os
+import time
 import urllib.parse
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -34,7 +35,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         GIFSVC_MAX_FILE_BYTES=str(LIMIT_BYTES),
     )
     yield running
-    assert running.stop() == 0
+    assert running.stop() == 0, running.log.read_text()
 
 
 def raw_get(stack: RunningStack, path: str) -> tuple[int, dict[str, str], bytes]:
@@ -182,3 +183,18 @@ def test_sigterm_to_the_process_group_stops_nginx_and_aiohttp(tmp_path: Path):
     assert not Path(f"/proc/{nginx_pid}").exists()
     with pytest.raises(OSError):
         raw_get(second, "/healthz")
+
+
+def test_children_stop_when_the_launcher_is_killed(tmp_path: Path):
+    nginx_or_skip()
+    orphaned = start_stack(tmp_path / "orphaned")
+    nginx_pid = int((tmp_path / "orphaned" / "nginx" / "nginx.pid").read_text())
+    orphaned.process.kill()  # SIGKILL: the launcher cannot forward anything
+    orphaned.process.wait()
+    for _ in range(300):
+        if not Path(f"/proc/{nginx_pid}").exists():
+            break
+        time.sleep(0.05)
+    assert not Path(f"/proc/{nginx_pid}").exists()
+    with pytest.raises(OSError):
+        raw_get(orphaned, "/healthz")
