@@ -21,7 +21,7 @@ RGB = tuple[int, int, int]
 DEFAULT_DURATION_MS = 500
 # GIF's loop extension counts repeats in 16 bits; loop N plays N times, so N-1 must fit.
 MAX_LOOP = 65536
-_HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6})")
+_HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6})")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class ComposeOptions:
 
 
 def _whole(field: str, raw: str, lowest: int, highest: int, unit: str) -> int:
-    if re.fullmatch(r"\+?\d{1,9}", raw) is None or not lowest <= int(raw) <= highest:
+    if re.fullmatch(r"\+?[0-9]{1,9}", raw) is None or not lowest <= int(raw) <= highest:
         raise BadField(
             f"{field} must be a whole number of {unit} from {lowest} to {highest}, not {raw!r}.",
             field,

@@ -1,0 +1,196 @@
+"""The form fields: each checked on its own, then built into ComposeOptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from service.errors import BadField
+from service.options import DEFAULT_DURATION_MS, FIELDS, ComposeOptions, build_options, parse_field
+
+MAX_SIDE = 1280
+
+
+def refused(field: str, raw: str, max_side: int = MAX_SIDE) -> BadField:
+    with pytest.raises(BadField) as caught:
+        parse_field(field, raw, max_side)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "value"),
+    [
+        ("duration", "20", 20),
+        ("duration", "500", 500),
+        ("duration", "60000", 60_000),
+        ("duration", " 100 ", 100),
+        ("durations", "100", (100,)),
+        ("durations", "100,200,33", (100, 200, 33)),
+        ("durations", "100, 200 ,300", (100, 200, 300)),
+        ("loop", "0", 0),
+        ("loop", "1", 1),
+        ("loop", "3", 3),
+        ("loop", "65536", 65_536),
+        ("fit", "contain", "contain"),
+        ("fit", "cover", "cover"),
+        ("fit", "stretch", "stretch"),
+        ("fit", "none", "none"),
+        ("width", "1", 1),
+        ("width", "640", 640),
+        ("width", "1280", 1280),
+        ("height", "1", 1),
+        ("height", "1280", 1280),
+        ("background", "transparent", None),
+        ("background", "#ffffff", (255, 255, 255)),
+        ("background", "#000000", (0, 0, 0)),
+        ("background", "#ff8000", (255, 128, 0)),
+        ("background", "#12AbCd", (0x12, 0xAB, 0xCD)),
+    ],
+)
+def test_good_values_parse(field: str, raw: str, value: Any) -> None:
+    assert parse_field(field, raw, MAX_SIDE) == value
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"),
+    [
+        ("duration", "19"),
+        ("duration", "0"),
+        ("duration", "-100"),
+        ("duration", "60001"),
+        ("duration", "1.5"),
+        ("duration", "1e3"),
+        ("duration", "fast"),
+        ("duration", "99999999999999999999"),
+        ("durations", "100,19"),
+        ("durations", "100,,200"),
+        ("durations", "100,200,"),
+        ("durations", "100;200"),
+        ("durations", "100,abc"),
+        ("loop", "-1"),
+        ("loop", "65537"),
+        ("loop", "forever"),
+        ("loop", "2.0"),
+        ("fit", "zoom"),
+        ("fit", "fill"),
+        ("fit", "contain cover"),
+        ("width", "0"),
+        ("width", "-5"),
+        ("width", "1281"),
+        ("width", "64px"),
+        ("height", "0"),
+        ("height", "1281"),
+        ("height", "tall"),
+        ("background", "red"),
+        ("background", "#fff"),
+        ("background", "#fffffff"),
+        ("background", "#gggggg"),
+        ("background", "rgb(0,0,0)"),
+        ("background", "none"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_field(field: str, raw: str) -> None:
+    error = refused(field, raw)
+    assert error.field == field
+    assert error.status == 400
+    assert error.code == "bad_field"
+    assert field in error.message
+
+
+@pytest.mark.parametrize("field", ["width", "height"])
+def test_side_above_the_maximum_is_refused_naming_the_maximum(field: str) -> None:
+    error = refused(field, "641", max_side=640)
+    assert error.field == field
+    assert "640" in error.message
+    assert parse_field(field, "640", 640) == 640
+
+
+def test_background_transparent_ignores_case() -> None:
+    assert parse_field("background", "Transparent", MAX_SIDE) is None
+
+
+def test_defaults_when_no_field_is_given() -> None:
+    assert build_options({}, 3, MAX_SIDE) == ComposeOptions(
+        durations_ms=(DEFAULT_DURATION_MS,) * 3,
+        loop=0,
+        fit="contain",
+        width=None,
+        height=None,
+        background=(255, 255, 255),
+        max_side=MAX_SIDE,
+    )
+    assert DEFAULT_DURATION_MS == 500
+
+
+def test_blank_fields_count_as_unset() -> None:
+    blank = {name: "" for name in FIELDS} | {"loop": "   "}
+    assert build_options(blank, 2, MAX_SIDE) == build_options({}, 2, MAX_SIDE)
+
+
+def test_duration_applies_to_every_frame() -> None:
+    assert build_options({"duration": "120"}, 4, MAX_SIDE).durations_ms == (120,) * 4
+
+
+def test_durations_override_duration_frame_by_frame() -> None:
+    options = build_options({"duration": "120", "durations": "100,200,300"}, 3, MAX_SIDE)
+    assert options.durations_ms == (100, 200, 300)
+
+
+@pytest.mark.parametrize(("raw", "frames"), [("100,200", 3), ("100,200,300,400", 3), ("100", 2)])
+def test_durations_of_another_length_than_the_frames_are_refused(raw: str, frames: int) -> None:
+    with pytest.raises(BadField) as caught:
+        build_options({"durations": raw}, frames, MAX_SIDE)
+    assert caught.value.field == "durations"
+    assert caught.value.status == 400
+
+
+def test_every_field_reaches_the_options() -> None:
+    raw = {
+        "duration": "250",
+        "loop": "3",
+        "fit": "cover",
+        "width": "320",
+        "height": "200",
+        "background": "#102030",
+    }
+    assert build_options(raw, 2, MAX_SIDE) == ComposeOptions(
+        durations_ms=(250, 250),
+        loop=3,
+        fit="cover",
+        width=320,
+        height=200,
+        background=(0x10, 0x20, 0x30),
+        max_side=MAX_SIDE,
+    )
+
+
+def test_transparent_background_reaches_the_options() -> None:
+    assert build_options({"background": "transparent"}, 1, MAX_SIDE).background is None
+
+
+def test_build_options_refuses_a_bad_field_naming_it() -> None:
+    with pytest.raises(BadField) as caught:
+        build_options({"duration": "100", "fit": "zoom"}, 1, MAX_SIDE)
+    assert caught.value.field == "fit"
+
+
+def test_build_options_checks_sides_against_its_maximum() -> None:
+    with pytest.raises(BadField) as caught:
+        build_options({"height": "500"}, 1, 400)
+    assert caught.value.field == "height"
+    assert "400" in caught.value.message
+    assert build_options({"height": "400"}, 1, 400).max_side == 400
+
+
+def test_unknown_fields_are_ignored() -> None:
+    raw = {"photo": "not a field", "colour": "#zzzzzz", "speed": "-1", "duration": "200"}
+    assert build_options(raw, 1, MAX_SIDE) == build_options({"duration": "200"}, 1, MAX_SIDE)
+
+
+@pytest.mark.parametrize("raw", ["ffffff", "#fff", "٢٠٠"])
+def test_strict_forms_only(raw: str):
+    field = "background" if raw != "٢٠٠" else "width"
+    with pytest.raises(BadField) as caught:
+        parse_field(field, raw, 1280)
+    assert caught.value.field == field
