@@ -8,7 +8,7 @@ import sys
 from aiohttp import web
 
 from .app import create_app
-from .settings import Settings, SettingsError, help_text
+from .settings import help_text, settings_or_exit
 
 
 def main(argv: list[str]) -> int:
@@ -18,11 +18,7 @@ def main(argv: list[str]) -> int:
     if argv:
         print(f"gifsvc: unexpected arguments {' '.join(argv)!r}\n\n{help_text()}", file=sys.stderr)
         return 2
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"gifsvc: {exc}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit("gifsvc")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     web.run_app(
         create_app(settings),

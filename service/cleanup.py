@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .settings import Settings, SettingsError
+from .settings import Settings, settings_or_exit
 from .storage import GIF_NAME, LOCK_NAME, PART_NAME, is_locked
 
 LEFTOVER_AGE_S = 3600
@@ -56,11 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ttl", type=float, help="seconds a GIF lives (default: GIFSVC_TTL)")
     parser.add_argument("--dry-run", action="store_true", help="list what would go; remove nothing")
     args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"gifsvc cleanup: {exc}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit("gifsvc cleanup")
     ttl_s = settings.ttl if args.ttl is None else args.ttl
     for gif_id in clean(settings, ttl_s, args.dry_run):
         print(gif_id)

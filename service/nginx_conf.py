@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from .settings import MIB, Settings, SettingsError
+from .settings import MIB, Settings, settings_or_exit
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "nginx"
 SITE_TEMPLATE = "gifsvc-site.conf.template"
@@ -77,11 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--downloads-dir", type=Path, help="where the host keeps the GIFs")
     args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"gifsvc nginx_conf: {exc}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit("gifsvc nginx_conf")
     sys.stdout.write(render_site(settings, args.downloads_dir))
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,3 +151,12 @@ def help_text() -> str:
     ]
     lines += [f"  {env:<{width}}  {help_} (default: {default})" for env, default, help_ in rows]
     return "\n".join(lines)
+
+
+def settings_or_exit(prog: str) -> Settings:
+    """Settings for a command: a bad variable ends it with the message and exit status 2."""
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

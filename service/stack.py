@@ -19,7 +19,7 @@ import time
 from types import FrameType
 
 from .nginx_conf import write_local_config
-from .settings import Settings, SettingsError
+from .settings import Settings, settings_or_exit
 
 log = logging.getLogger("gifsvc.stack")
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
@@ -111,12 +111,7 @@ def _wait_all(procs: list[subprocess.Popen[bytes]], grace_s: float) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"gifsvc: {exc}", file=sys.stderr)
-        return 2
-    return run(settings)
+    return run(settings_or_exit("gifsvc"))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +58,9 @@ def files_under(path: Path) -> list[Path]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env(
+def settings(tmp_path: Path) -> Iterator[Settings]:
+    """Small limits in a tmp data dir; after the test, whatever it did, the spool is empty."""
+    settings = Settings.from_env(
         {},
         data_dir=tmp_path / "data",
         workers=1,
@@ -71,6 +72,8 @@ def settings(tmp_path: Path) -> Settings:
         max_side=640,
         compose_timeout=20.0,
     )
+    yield settings
+    assert files_under(settings.spool_dir) == [], "a request left spooled files behind"
 
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -9,11 +9,19 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from service.cleanup import LEFTOVER_AGE_S, clean
 from service.settings import Settings
 from service.storage import ensure_dirs, spool_dir
 
 OLD_ID, NEW_ID, BUSY_ID = "a" * 32, "b" * 32, "c" * 32
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Unlike the shared fixture, these tests leave spool leftovers on purpose."""
+    return Settings.from_env({}, data_dir=tmp_path / "data")
 
 
 def age(path: Path, seconds: float) -> Path:
