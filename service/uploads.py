@@ -7,6 +7,8 @@ fields are capped, and every limit is checked as soon as it can be passed.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,22 +83,27 @@ def _check_declared_size(request: web.Request, spool: Path, settings: Settings) 
         raise StorageFull("There is no room left to store the upload; try again later.")
 
 
-async def _multipart(request: web.Request) -> MultipartReader:
-    if request.content_type != "multipart/form-data":
-        raise BadMultipart("The request must be a multipart/form-data upload.")
+@contextmanager
+def _reading_body() -> Iterator[None]:
+    """aiohttp's parsing errors, and a client gone mid-body, as the contract's 400."""
     try:
-        return await request.multipart()
-    except _MALFORMED:
-        raise BadMultipart("The multipart body has no valid boundary.") from None
-
-
-async def _next_part(reader: MultipartReader) -> BodyPartReader | None:
-    try:
-        part = await reader.next()
+        yield
     except _MALFORMED:
         raise BadMultipart("The multipart body is malformed.") from None
     except ConnectionError:
         raise BadMultipart("The upload ended before it was complete.") from None
+
+
+async def _multipart(request: web.Request) -> MultipartReader:
+    if request.content_type != "multipart/form-data":
+        raise BadMultipart("The request must be a multipart/form-data upload.")
+    with _reading_body():
+        return await request.multipart()
+
+
+async def _next_part(reader: MultipartReader) -> BodyPartReader | None:
+    with _reading_body():
+        part = await reader.next()
     if part is not None and not isinstance(part, BodyPartReader):
         raise BadMultipart("Nested multipart bodies are not accepted.")
     return part
@@ -104,12 +111,8 @@ async def _next_part(reader: MultipartReader) -> BodyPartReader | None:
 
 async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) -> bytes:
     """The next chunk of the part (empty at its end), counted against the request limit."""
-    try:
+    with _reading_body():
         chunk = await part.read_chunk(CHUNK_BYTES)
-    except _MALFORMED:
-        raise BadMultipart("The multipart body is malformed.") from None
-    except ConnectionError:
-        raise BadMultipart("The upload ended before it was complete.") from None
     if not chunk and not part.at_eof():
         raise BadMultipart("The upload ended before it was complete.")
     upload.received_bytes += len(chunk)
