@@ -22,6 +22,8 @@ PURE = [
     "service.cleanup",
     "service.nginx_conf",
     "service.stack",
+    "service.smoke",
+    "service.smoke_http",
 ]
 
 
