@@ -19,6 +19,7 @@ SITE_TEMPLATE = "gifsvc-site.conf.template"
 MAIN_TEMPLATE = "nginx.conf.template"
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+_UPSTREAM = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}")
 
 
 def render(template: str, values: Mapping[str, object]) -> str:
@@ -33,11 +34,15 @@ def render(template: str, values: Mapping[str, object]) -> str:
     return _PLACEHOLDER.sub(fill, template)
 
 
-def site_values(settings: Settings, downloads_dir: Path | None = None) -> dict[str, object]:
+def site_values(
+    settings: Settings, downloads_dir: Path | None = None, upstream: str | None = None
+) -> dict[str, object]:
+    """The template's values; upstream (HOST:PORT) is where nginx finds aiohttp when that is
+    not this machine's GIFSVC_HOST:GIFSVC_PORT (docker-compose's `app:8080`)."""
     upstream_host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
     return {
         "public_port": settings.public_port,
-        "upstream": f"{upstream_host}:{settings.port}",
+        "upstream": upstream or f"{upstream_host}:{settings.port}",
         "downloads_dir": (downloads_dir or settings.downloads_dir).resolve(),
         "max_request_bytes": settings.max_request_bytes,
         "max_request_mib": f"{settings.max_request_bytes / MIB:g}",
@@ -45,9 +50,11 @@ def site_values(settings: Settings, downloads_dir: Path | None = None) -> dict[s
     }
 
 
-def render_site(settings: Settings, downloads_dir: Path | None = None) -> str:
+def render_site(
+    settings: Settings, downloads_dir: Path | None = None, upstream: str | None = None
+) -> str:
     template = (TEMPLATE_DIR / SITE_TEMPLATE).read_text("utf-8")
-    return render(template, site_values(settings, downloads_dir))
+    return render(template, site_values(settings, downloads_dir, upstream))
 
 
 def write_local_config(settings: Settings, access_log: str = "/dev/stdout") -> Path:
@@ -73,13 +80,31 @@ def write_local_config(settings: Settings, access_log: str = "/dev/stdout") -> P
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m service.nginx_conf",
-        description="Print the nginx site for the GIFSVC_* settings (the EC2 host's config).",
+        description="Print the nginx site for the GIFSVC_* settings (the EC2 host's, Compose's).",
     )
     parser.add_argument("--downloads-dir", type=Path, help="where the host keeps the GIFs")
+    parser.add_argument(
+        "--upstream",
+        type=_upstream,
+        metavar="HOST:PORT",
+        help="where nginx reaches aiohttp (default: GIFSVC_HOST:GIFSVC_PORT)",
+    )
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write here (default: stdout)")
     args = parser.parse_args(argv)
     settings = settings_or_exit("gifsvc nginx_conf")
-    sys.stdout.write(render_site(settings, args.downloads_dir))
+    site = render_site(settings, args.downloads_dir, args.upstream)
+    if args.out is None:
+        sys.stdout.write(site)
+    else:
+        args.out.write_text(site, "utf-8")
     return 0
+
+
+def _upstream(value: str) -> str:
+    """HOST:PORT as nginx's proxy_pass takes it; anything else would break the whole site."""
+    if not _UPSTREAM.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, not {value!r}")
+    return value
 
 
 if __name__ == "__main__":
