@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from .downloads import DOWNLOAD_ROUTE, download
-from .keys import POOL, SETTINGS
+from .keys import INDEX_HTML, POOL, SETTINGS
+from .limits import client_config
+from .pages import index_page
 from .pool import ComposerPool
 from .responses import render_errors
 from .settings import Settings
 from .storage import ensure_dirs
-from .views import STATIC_DIR, create_gif_api, create_gif_form, healthz, index
+from .views import STATIC_DIR, config, create_gif_api, create_gif_form, healthz, index
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +23,13 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[render_errors])
     app[SETTINGS] = settings
+    app[INDEX_HTML] = index_page(client_config(settings))
     app.cleanup_ctx.append(_directories)
     app.cleanup_ctx.append(_pool)
     app.router.add_get("/", index)
     app.router.add_post("/gif", create_gif_form)
     app.router.add_post("/api/gifs", create_gif_api)
+    app.router.add_get("/api/config", config)
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static/", STATIC_DIR)
     if settings.behind_nginx:

@@ -9,3 +9,5 @@ from .settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", ComposerPool)
+# The upload page, rendered once: it carries the settings' limits, which never change.
+INDEX_HTML = web.AppKey("index_html", str)

@@ -1,8 +1,9 @@
-"""The HTML pages the form post answers with: the result, or the error in words."""
+"""The HTML pages: the upload page, and what a form post answers with (result or error)."""
 
 from __future__ import annotations
 
 import html
+import json
 from functools import cache
 from importlib import resources
 from string import Template
@@ -16,6 +17,42 @@ TITLES = {
     503: "Busy right now",
     507: "Out of space",
 }
+
+
+# Output widths offered in the page, besides the first image's own (capped by the maximum side).
+WIDTH_PRESETS = (1280, 1024, 800, 640, 480, 320)
+
+
+def index_page(config: dict[str, Any]) -> str:
+    """The upload page, with the server's limits in it (attributes, hints and data-config)."""
+    limits, defaults = config["limits"], config["defaults"]
+    widths = [w for w in WIDTH_PRESETS if w <= limits["max_side"]]
+    return _render(
+        "index.html",
+        raw={
+            "width_options": "\n          ".join(
+                f'<option value="{w}">{w} px</option>' for w in widths
+            )
+        },
+        config_json=json.dumps(config, separators=(",", ":")),
+        max_files=limits["max_files"],
+        max_file_mib=f"{limits['max_file_bytes'] / (1024 * 1024):g}",
+        max_side=limits["max_side"],
+        min_duration=limits["min_duration_ms"],
+        max_duration=limits["max_duration_ms"],
+        max_loop=limits["max_loop"],
+        default_duration=defaults["duration_ms"],
+        ttl_words=duration_words(config["ttl_s"]),
+    )
+
+
+def duration_words(seconds: int) -> str:
+    """86400 -> '24 hours': how long, as a person says it."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0 and not (unit == "day" and seconds < 2 * 86400):
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
 
 
 def result_page(gif: dict[str, Any]) -> str:
@@ -50,8 +87,10 @@ def human_bytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB"
 
 
-def _render(name: str, **values: Any) -> str:
-    return _template(name).substitute({k: html.escape(str(v)) for k, v in values.items()})
+def _render(name: str, raw: dict[str, str] | None = None, **values: Any) -> str:
+    """Fill a template: every value is escaped, except the markup in raw (built here)."""
+    escaped = {k: html.escape(str(v)) for k, v in values.items()}
+    return _template(name).substitute({**escaped, **(raw or {})})
 
 
 @cache

@@ -10,7 +10,8 @@ from typing import Any
 from aiohttp import web
 
 from .errors import BadMultipart, Busy
-from .keys import POOL, SETTINGS
+from .keys import INDEX_HTML, POOL, SETTINGS
+from .limits import client_config
 from .options import build_options
 from .pages import result_page
 from .responses import gif_json, wants_json
@@ -20,8 +21,13 @@ from .uploads import receive_upload
 STATIC_DIR = Path(str(resources.files("service").joinpath("static")))
 
 
-async def index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "index.html")
+async def index(request: web.Request) -> web.Response:
+    return web.Response(text=request.app[INDEX_HTML], content_type="text/html")
+
+
+async def config(request: web.Request) -> web.Response:
+    """GET /api/config: the limits and defaults, so a client refuses what the server would."""
+    return web.json_response(client_config(request.app[SETTINGS]))
 
 
 async def create_gif_form(request: web.Request) -> web.Response:

@@ -114,10 +114,21 @@ async def test_index_page_is_a_form_posting_photos_to_gif(client: Client):
     assert resp.status == 200
     page = await resp.text()
     assert re.search(r'<form[^>]*action="/gif"[^>]*method="post"[^>]*multipart/form-data', page)
-    assert re.search(r'<input type="file" name="photo" multiple', page)
+    [file_input] = re.findall(r'<input[^>]*type="file"[^>]*>', page)
+    assert 'name="photo"' in file_input and " multiple" in file_input
     assert "http://" not in page and "https://" not in page  # every asset is ours
     css = await client.get("/static/style.css")
     assert css.status == 200
+
+
+async def test_page_and_config_carry_the_servers_limits(make_client):
+    client = await make_client(max_side=800, max_files=7)
+    config = await (await client.get("/api/config")).json()
+    assert config["limits"]["max_side"] == 800 and config["limits"]["max_files"] == 7
+    assert config["limits"]["min_duration_ms"] == 20 and config["defaults"]["duration_ms"] == 500
+    page = await (await client.get("/")).text()
+    assert 'max="800"' in page and "up to 7 images" in page
+    assert '<option value="1024">' not in page and '<option value="800">' in page
 
 
 async def test_unknown_route_is_a_json_404(client: Client):

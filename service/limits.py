@@ -1,0 +1,38 @@
+"""What the page (and any client) needs to know to refuse what the server would refuse.
+
+The same numbers the server enforces, from the same settings and constants, so the page and
+the server never disagree: served at GET /api/config and embedded in the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .formats import ALLOWED_FORMATS
+from .options import DEFAULT_DURATION_MS, FITS, MAX_LOOP
+from .settings import Settings
+from .timing import MAX_DURATION_MS, MIN_DURATION_MS
+
+
+def client_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "limits": {
+            "max_files": settings.max_files,
+            "max_file_bytes": settings.max_file_bytes,
+            "max_request_bytes": settings.max_request_bytes,
+            "max_pixels": settings.max_pixels,
+            "max_side": settings.max_side,
+            "min_duration_ms": MIN_DURATION_MS,
+            "max_duration_ms": MAX_DURATION_MS,
+            "max_loop": MAX_LOOP,
+        },
+        "defaults": {
+            "duration_ms": DEFAULT_DURATION_MS,
+            "loop": 0,
+            "fit": "contain",
+            "background": "#ffffff",
+        },
+        "fits": list(FITS),
+        "formats": list(ALLOWED_FORMATS),
+        "ttl_s": settings.ttl,
+    }
