@@ -12,7 +12,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from .settings import MIB, Settings, settings_or_exit
+from .settings import Settings, settings_or_exit
+from .units import size_words
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "nginx"
 SITE_TEMPLATE = "gifsvc-site.conf.template"
@@ -45,7 +46,7 @@ def site_values(
         "upstream": upstream or f"{upstream_host}:{settings.port}",
         "downloads_dir": (downloads_dir or settings.downloads_dir).resolve(),
         "max_request_bytes": settings.max_request_bytes,
-        "max_request_mib": f"{settings.max_request_bytes / MIB:g}",
+        "max_request_size": size_words(settings.max_request_bytes),
         "proxy_read_timeout_s": int(settings.compose_timeout) + 30,
     }
 

@@ -9,6 +9,8 @@ from importlib import resources
 from string import Template
 from typing import Any
 
+from .units import size_words
+
 TITLES = {
     400: "Please check the form",
     413: "That is too much",
@@ -36,7 +38,7 @@ def index_page(config: dict[str, Any]) -> str:
         },
         config_json=json.dumps(config, separators=(",", ":")),
         max_files=limits["max_files"],
-        max_file_mib=f"{limits['max_file_bytes'] / (1024 * 1024):g}",
+        max_file_size=size_words(limits["max_file_bytes"]),
         max_side=limits["max_side"],
         min_duration=limits["min_duration_ms"],
         max_duration=limits["max_duration_ms"],

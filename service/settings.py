@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MIB = 1024 * 1024
+from .units import MIB
 
 
 class SettingsError(ValueError):

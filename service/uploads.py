@@ -29,6 +29,7 @@ from .formats import SNIFF_BYTES, sniff_format
 from .options import FIELDS, parse_field
 from .settings import Settings
 from .storage import free_bytes, no_room_is_storage_full
+from .units import size_words
 
 FILE_FIELD = "photo"
 CHUNK_BYTES = 256 * 1024
@@ -136,7 +137,9 @@ async def _receive_file(
                 )
             size += len(chunk)
             if size > settings.max_file_bytes:
-                raise FileTooLarge(f"{name} is larger than {_mib(settings.max_file_bytes)}.", name)
+                raise FileTooLarge(
+                    f"{name} is larger than {size_words(settings.max_file_bytes)}.", name
+                )
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
                 _refuse_unless_image(head, name, done=False)
@@ -180,8 +183,4 @@ async def _receive_field(part: BodyPartReader, upload: Upload, settings: Setting
 
 
 def _too_large_request(settings: Settings) -> str:
-    return f"The upload is larger than {_mib(settings.max_request_bytes)} in all."
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MiB"
+    return f"The upload is larger than {size_words(settings.max_request_bytes)} in all."

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from service.settings import MIB
+from service.units import MIB
 
 from .conftest import ClientFactory, form
 

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from service.gifinfo import read_gif_info
-from service.settings import MIB
+from service.units import MIB
 
 from .conftest import MULTIPART_B, files_under, form, png_bytes
 from .stack import RunningStack, nginx_or_skip, start_stack

@@ -27,7 +27,12 @@ const state = { frames: [], nextId: 1, busy: false };
 
 // ---------------------------------------------------------------- words and numbers
 
-const mib = (bytes) => `${+(bytes / MIB).toPrecision(6)} MiB`;
+// service/units.py: a byte limit as a person reads it.
+function sizeWords(size) {
+  if (size >= MIB) return size % MIB === 0 ? `${size / MIB} MiB` : `${(size / MIB).toFixed(1)} MiB`;
+  if (size >= 1024) return `${Math.round(size / 1024)} KiB`;
+  return `${size} bytes`;
+}
 
 function humanBytes(size) {
   if (size < 1024) return `${size} bytes`;
@@ -97,7 +102,7 @@ function totalBytes(frames = state.frames) {
 // What the server would refuse about a set of frames as a whole; null when fine.
 function frameSetProblem(frames) {
   if (frames.length > limits.max_files) return `At most ${limits.max_files} images can be uploaded at once.`;
-  if (totalBytes(frames) > limits.max_request_bytes) return `The upload is larger than ${mib(limits.max_request_bytes)} in all.`;
+  if (totalBytes(frames) > limits.max_request_bytes) return `The upload is larger than ${sizeWords(limits.max_request_bytes)} in all.`;
   return null;
 }
 
@@ -107,7 +112,7 @@ async function checkFile(file) {
   const format = await sniff(file);
   if (format === "empty") return { refused: `${name} is empty.` };
   if (format === null) return { refused: `${name} is not a PNG, JPEG, GIF, WebP or BMP image.` };
-  if (file.size > limits.max_file_bytes) return { refused: `${name} is larger than ${mib(limits.max_file_bytes)}.` };
+  if (file.size > limits.max_file_bytes) return { refused: `${name} is larger than ${sizeWords(limits.max_file_bytes)}.` };
   const url = URL.createObjectURL(file);
   try {
     const image = await loadImage(url);
