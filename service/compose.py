@@ -1,8 +1,10 @@
 """The compose core: image files in, one animated GIF file out. Pillow only, no web imports.
 
-`compose_gif` is what the worker processes run. Frames are decoded one at a time as the
-encoder asks for them, laid out on a fresh canvas (so no input metadata can reach the output),
-and reduced to a palette; the GIF is written to the path the caller chose.
+`compose_gif` is what the worker processes run. Frames are decoded one at a time, laid out on
+a fresh canvas (so no input metadata can reach the output), and written as soon as they are
+encoded, so memory stays flat in the number of frames. After the first frame, only the
+rectangle that changed is written, with its own palette; pixels in it that did not change are
+transparent and show the frame before (a click-through costs little more than one frame).
 """
 
 from __future__ import annotations
@@ -12,18 +14,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from .gifinfo import read_gif_info
+from .gifwriter import CLEAR, KEEP, encode_frame, write_header, write_trailer
 from .images import open_frame
 from .options import RGB, ComposeOptions
+from .palette import PRESETS, Preset, reduce_colours
 from .timing import to_centiseconds
 
 Size = tuple[int, int]
-# The palette index that stands for "transparent" when the background is transparent.
-TRANSPARENT_INDEX = 255
+Box = tuple[int, int, int, int]
 # Pixels less opaque than this become transparent (GIF transparency is all or nothing).
 ALPHA_THRESHOLD = 128
+MAX_DELAY_CS = 65535  # GIF's 16-bit delay field
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Source:
 
 @dataclass(frozen=True)
 class ComposeResult:
-    """The GIF as written (Pillow merges identical consecutive frames and their delays)."""
+    """The GIF as written (identical consecutive frames are merged and their delays added)."""
 
     frames: int
     width: int
@@ -49,13 +53,17 @@ def compose_gif(
     sources: Sequence[Source], options: ComposeOptions, out_path: str, max_pixels: int
 ) -> ComposeResult:
     """Compose the sources, in order, into an animated GIF written at out_path."""
-    decoded = (open_frame(s.path, s.name, max_pixels) for s in sources)
-    first = next(decoded)
+    first = open_frame(sources[0].path, sources[0].name, max_pixels)
     size = output_size(first.size, options)
-    canvases = (fit_frame(frame, size, options) for frame in chain([first], decoded))
-    transparent = options.background is None
-    frames = (to_palette(canvas, transparent) for canvas in canvases)
-    _write_gif(out_path, frames, options, transparent)
+    draft_to = None if options.fit == "none" else size
+    rest = (open_frame(s.path, s.name, max_pixels, draft_to) for s in sources[1:])
+    canvases = (fit_frame(frame, size, options) for frame in chain([first], rest))
+    delays = to_centiseconds(list(options.durations_ms))
+    with open(out_path, "wb") as fp:
+        write_header(fp, size, options.loop)
+        for block in _frames(canvases, delays, options):
+            fp.write(block)
+        write_trailer(fp)
     info = read_gif_info(out_path)
     return ComposeResult(
         frames=info.frames,
@@ -64,6 +72,98 @@ def compose_gif(
         bytes=os.path.getsize(out_path),
         durations_ms=tuple(info.durations_ms),
     )
+
+
+@dataclass
+class _Pending:
+    """A frame held back until the next one shows whether it lasts longer (merging)."""
+
+    image: Image.Image
+    offset: tuple[int, int]
+    delay_cs: int
+    disposal: int
+    transparency: int | None
+
+    def encode(self) -> bytes:
+        return encode_frame(
+            self.image, self.offset, self.delay_cs, self.disposal, self.transparency
+        )
+
+
+def _frames(
+    canvases: Iterator[Image.Image], delays: list[int], options: ComposeOptions
+) -> Iterator[bytes]:
+    """Encoded frames, each written as soon as the one after it is known."""
+    preset = PRESETS[options.quality]
+    previous: Image.Image | None = None
+    pending: _Pending | None = None
+    for canvas, delay_cs in zip(canvases, delays, strict=True):
+        frame: _Pending | None
+        if options.background is None:
+            frame = _transparent_frame(canvas, delay_cs, options.colors, preset)
+        else:
+            frame = _delta_frame(canvas, previous, delay_cs, options.colors, preset)
+            previous = canvas
+        if frame is None and pending is not None and pending.delay_cs + delay_cs <= MAX_DELAY_CS:
+            pending.delay_cs += delay_cs  # nothing changed: the frame before lasts longer
+            continue
+        if pending is not None:
+            yield pending.encode()
+        pending = _hold_frame(delay_cs) if frame is None else frame
+    if pending is not None:
+        yield pending.encode()
+
+
+def _delta_frame(
+    canvas: Image.Image, previous: Image.Image | None, delay_cs: int, colours: int, preset: Preset
+) -> _Pending | None:
+    """The part of an opaque frame that changed since the previous one; None if nothing did."""
+    if previous is None:
+        return _Pending(reduce_colours(canvas, colours, preset), (0, 0), delay_cs, KEEP, None)
+    changed = _changed_mask(canvas, previous, preset.tolerance)
+    box = changed.getbbox()
+    if box is None:
+        return None
+    region, changed = canvas.crop(box), changed.crop(box)
+    if changed.getextrema() == (255, 255):  # every pixel in the rectangle changed
+        return _Pending(reduce_colours(region, colours, preset), box[:2], delay_cs, KEEP, None)
+    paletted = reduce_colours(region, colours - 1, preset)
+    index = _add_transparent_entry(paletted)
+    paletted.paste(index, mask=ImageChops.invert(changed))
+    return _Pending(paletted, box[:2], delay_cs, KEEP, index)
+
+
+def _transparent_frame(
+    canvas: Image.Image, delay_cs: int, colours: int, preset: Preset
+) -> _Pending:
+    """A whole frame over a cleared screen: what was transparent in the input stays so."""
+    paletted = reduce_colours(canvas.convert("RGB"), colours - 1, preset)
+    index = _add_transparent_entry(paletted)
+    clear = canvas.getchannel("A").point(lambda a: 255 if a < ALPHA_THRESHOLD else 0)
+    paletted.paste(index, mask=clear)
+    return _Pending(paletted, (0, 0), delay_cs, CLEAR, index)
+
+
+def _hold_frame(delay_cs: int) -> _Pending:
+    """A transparent pixel that only adds time (a delay past GIF's 16-bit field)."""
+    pixel = Image.new("P", (1, 1), 0)
+    pixel.putpalette([0, 0, 0])
+    return _Pending(pixel, (0, 0), delay_cs, KEEP, 0)
+
+
+def _changed_mask(canvas: Image.Image, previous: Image.Image, tolerance: int) -> Image.Image:
+    """255 where any channel moved by more than the tolerance, else 0."""
+    red, green, blue = ImageChops.difference(canvas, previous).split()
+    biggest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+    return biggest.point(lambda d: 255 if d > tolerance else 0)
+
+
+def _add_transparent_entry(paletted: Image.Image) -> int:
+    """Append a palette entry for "transparent" and return its index."""
+    palette = paletted.getpalette() or []
+    index = len(palette) // 3
+    paletted.putpalette([*palette, 0, 0, 0])
+    return index
 
 
 def output_size(first: Size, options: ComposeOptions) -> Size:
@@ -103,54 +203,22 @@ def fit_frame(frame: Image.Image, size: Size, options: ComposeOptions) -> Image.
     return canvas
 
 
-def to_palette(canvas: Image.Image, transparent: bool) -> Image.Image:
-    """A palette image the GIF encoder can take as it is."""
-    if not transparent:
-        return canvas.quantize(256, method=Image.Quantize.MEDIANCUT)
-    paletted = canvas.convert("RGB").quantize(255, method=Image.Quantize.MEDIANCUT)
-    palette = paletted.getpalette() or []
-    paletted.putpalette(palette[: 3 * TRANSPARENT_INDEX] + [0] * (768 - 3 * TRANSPARENT_INDEX))
-    clear = canvas.getchannel("A").point(lambda a: 255 if a < ALPHA_THRESHOLD else 0, "1")
-    paletted.paste(TRANSPARENT_INDEX, mask=clear)
-    paletted.info["transparency"] = TRANSPARENT_INDEX
-    return paletted
-
-
-def _write_gif(
-    out_path: str, frames: Iterator[Image.Image], options: ComposeOptions, transparent: bool
-) -> None:
-    first = next(frames)
-    loop = {} if options.loop == 1 else {"loop": max(0, options.loop - 1)}
-    first.save(
-        out_path,
-        format="GIF",
-        save_all=True,
-        append_images=frames,
-        duration=[cs * 10 for cs in to_centiseconds(list(options.durations_ms))],
-        # Transparent frames must clear what the previous frame drew, or it shows through.
-        disposal=2 if transparent else 1,
-        **loop,
-    )
-
-
 def _canvas(size: Size, background: RGB | None) -> Image.Image:
     if background is None:
         return Image.new("RGBA", size, (0, 0, 0, 0))
     return Image.new("RGB", size, background)
 
 
-def _resize(
-    frame: Image.Image, size: Size, box: tuple[float, float, float, float] | None = None
-) -> Image.Image:
+def _resize(frame: Image.Image, size: Size, box: Box | None = None) -> Image.Image:
     if frame.size == size and box is None:
         return frame
     # reducing_gap: shrink by whole factors first, then Lanczos; same look, much faster.
     return frame.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
 
 
-def _cover_box(source: Size, size: Size) -> tuple[float, float, float, float]:
-    """The centred region of the source with the output's aspect ratio."""
+def _cover_box(source: Size, size: Size) -> Box:
+    """The centred region of the source with the output's aspect ratio (as whole pixels)."""
     scale = max(size[0] / source[0], size[1] / source[1])
     width, height = size[0] / scale, size[1] / scale
     left, top = (source[0] - width) / 2, (source[1] - height) / 2
-    return (left, top, left + width, top + height)
+    return (round(left), round(top), round(left + width), round(top + height))

@@ -16,6 +16,11 @@ from .timing import MAX_DURATION_MS, MIN_DURATION_MS
 
 Fit = Literal["contain", "cover", "stretch", "none"]
 FITS: tuple[str, ...] = get_args(Fit)
+# fast: one pass, no dithering; balanced (default): the best size for its quality; best: the
+# closest colours, whatever the bytes.
+Quality = Literal["fast", "balanced", "best"]
+QUALITIES: tuple[str, ...] = get_args(Quality)
+MIN_COLORS, MAX_COLORS = 2, 256
 RGB = tuple[int, int, int]
 
 DEFAULT_DURATION_MS = 500
@@ -35,6 +40,8 @@ class ComposeOptions:
     height: int | None = None
     background: RGB | None = (255, 255, 255)  # None: transparent
     max_side: int = 1280
+    quality: Quality = "balanced"
+    colors: int = MAX_COLORS
 
 
 def _whole(field: str, raw: str, lowest: int, highest: int, unit: str) -> int:
@@ -67,6 +74,16 @@ def _fit(raw: str, _max_side: int) -> str:
     return raw
 
 
+def _quality(raw: str, _max_side: int) -> str:
+    if raw not in QUALITIES:
+        raise BadField(f"quality must be one of {', '.join(QUALITIES)}, not {raw!r}.", "quality")
+    return raw
+
+
+def _colors(raw: str, _max_side: int) -> int:
+    return _whole("colors", raw, MIN_COLORS, MAX_COLORS, "colours")
+
+
 def _side(field: str) -> Callable[[str, int], int]:
     def parse(raw: str, max_side: int) -> int:
         return _whole(field, raw, 1, max_side, "pixels (the maximum side)")
@@ -95,6 +112,8 @@ _PARSERS: dict[str, Callable[[str, int], Any]] = {
     "width": _side("width"),
     "height": _side("height"),
     "background": _background,
+    "quality": _quality,
+    "colors": _colors,
 }
 FIELDS = frozenset(_PARSERS)
 
@@ -126,4 +145,6 @@ def build_options(raw_fields: Mapping[str, str], frame_count: int, max_side: int
         height=given.get("height"),
         background=given.get("background", (255, 255, 255)),
         max_side=max_side,
+        quality=given.get("quality", "balanced"),
+        colors=given.get("colors", MAX_COLORS),
     )
