@@ -19,6 +19,8 @@ class GifInfo:
     loop_extension: int | None = None
     comments: list[bytes] = field(default_factory=list)
     application_extensions: list[bytes] = field(default_factory=list)
+    # Each frame's rectangle on the screen: (left, top, width, height).
+    rects: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     @property
     def frames(self) -> int:
@@ -50,6 +52,10 @@ def _read(fp: BinaryIO) -> GifInfo:
                     info.loop_extension = int.from_bytes(blocks[1][1:3], "little")
         elif introducer == b",":
             descriptor = fp.read(9)
+            left, top, width, height = (
+                int.from_bytes(descriptor[i : i + 2], "little") for i in (0, 2, 4, 6)
+            )
+            info.rects.append((left, top, width, height))
             _skip_colour_table(fp, descriptor[8])
             fp.read(1)  # LZW minimum code size
             _sub_blocks(fp, keep=False)

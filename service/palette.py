@@ -38,19 +38,10 @@ def reduce_colours(region: Image.Image, colours: int, preset: Preset) -> Image.I
     """The RGB region as a palette image of at most `colours` entries."""
     exact = region.getcolors(maxcolors=colours)
     if exact is not None:
-        return _exact(region, [colour for _, colour in exact])  # type: ignore[misc]
+        # Median cut with a box per colour keeps every colour exactly (mapping onto a given
+        # palette would not: Pillow matches colours through a coarse cache, a few levels off).
+        return region.quantize(len(exact), method=Image.Quantize.MEDIANCUT)
     palette = region.quantize(colours, method=preset.method, kmeans=preset.kmeans)
     if preset.dither_photos and region.getcolors(maxcolors=PHOTO_COLOURS) is None:
         return region.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
     return palette
-
-
-def _exact(region: Image.Image, colours: list[tuple[int, int, int]]) -> Image.Image:
-    palette = Image.new("P", (1, 1))
-    palette.putpalette([channel for colour in colours for channel in colour])
-    return region.quantize(palette=palette, dither=Image.Dither.NONE)
-
-
-def used_colours(frame: Image.Image) -> int:
-    """How many palette entries a quantized frame uses (the next one is free)."""
-    return len(frame.getcolors(maxcolors=256) or [])

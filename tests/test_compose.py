@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from service.compose import ComposeResult, Source, compose_gif, output_size
 from service.errors import UnsupportedImage
 from service.gifinfo import GifInfo, read_gif_info
-from service.options import ComposeOptions
+from service.options import ComposeOptions, build_options
 
 from .imagegen import (
     BLUE,
@@ -343,3 +343,84 @@ def test_a_bad_source_is_refused_naming_it(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedImage) as caught:
         compose(tmp_path, sources)
     assert caught.value.field == "notes.txt"
+
+
+# --- quality, deltas and colours (the encoder's own work) --------------------------------
+
+
+def screen(size: tuple[int, int] = (96, 64), button_at: int | None = None) -> Image.Image:
+    """A flat 'UI screen' with an optional button; few colours, as screenshots have."""
+    image = Image.new("RGB", size, (246, 247, 249))
+    image.paste((32, 41, 56), (0, 0, size[0], 10))
+    if button_at is not None:
+        image.paste((47, 111, 237), (button_at, 40, button_at + 12, 50))
+    return image
+
+
+def test_click_through_writes_only_the_changed_rectangle(tmp_path: Path):
+    sources = [
+        save(tmp_path, "a.png", screen(button_at=10)),
+        save(tmp_path, "b.png", screen(button_at=30)),
+    ]
+    out = tmp_path / "out.gif"
+    compose_gif(sources, build_options({}, 2, 1280), str(out), MAX_PIXELS)
+    info = read_gif_info(str(out))
+    assert info.rects == [(0, 0, 96, 64), (10, 40, 32, 10)]  # old and new button, no more
+    frames = gif_frames(str(out))
+    assert frames[1].convert("RGB").getpixel((12, 45)) == (246, 247, 249)  # button moved away
+    assert frames[1].convert("RGB").getpixel((35, 45)) == (47, 111, 237)
+
+
+@pytest.mark.parametrize("quality", ["fast", "balanced", "best"])
+def test_flat_frames_keep_their_colours_exactly(tmp_path: Path, quality: str):
+    first, second = screen(button_at=10), screen(button_at=50)
+    sources = [save(tmp_path, "a.png", first), save(tmp_path, "b.png", second)]
+    out = tmp_path / "out.gif"
+    compose_gif(sources, build_options({"quality": quality}, 2, 1280), str(out), MAX_PIXELS)
+    decoded = [frame.convert("RGB") for frame in gif_frames(str(out))]
+    assert ImageChops.difference(decoded[0], first).getbbox() is None
+    assert ImageChops.difference(decoded[1], second).getbbox() is None
+
+
+def test_colors_field_caps_the_palette(tmp_path: Path):
+    gradient = Image.linear_gradient("L").resize((64, 64)).convert("RGB")
+    sources = [save(tmp_path, "g.png", gradient)]
+    out = tmp_path / "out.gif"
+    compose_gif(sources, build_options({"colors": "4"}, 1, 1280), str(out), MAX_PIXELS)
+    with Image.open(out) as gif:
+        assert len(gif.convert("RGB").getcolors(256) or []) <= 4
+
+
+def test_photos_are_dithered_in_balanced_and_not_in_fast(tmp_path: Path):
+    noise = Image.merge("RGB", [Image.effect_noise((64, 64), 60) for _ in range(3)])
+    smooth = Image.linear_gradient("L").resize((64, 64))
+    photo = Image.merge("RGB", [smooth, noise.getchannel(0), smooth])
+    sources = [save(tmp_path, "p.png", photo)]
+    colours = {}
+    for quality in ("fast", "balanced"):
+        out = tmp_path / f"{quality}.gif"
+        compose_gif(
+            sources,
+            build_options({"quality": quality, "colors": "8"}, 1, 1280),
+            str(out),
+            MAX_PIXELS,
+        )
+        with Image.open(out) as gif:
+            # Dithering scatters the few colours: far more colour changes between neighbours.
+            rgb = gif.convert("RGB")
+            colours[quality] = sum(
+                rgb.getpixel((x, y)) != rgb.getpixel((x + 1, y))
+                for x in range(63)
+                for y in range(64)
+            )
+    assert colours["balanced"] > colours["fast"] * 1.2
+
+
+def test_long_identical_run_is_held_past_the_16_bit_delay(tmp_path: Path):
+    same = save(tmp_path, "same.png", screen())
+    out = tmp_path / "out.gif"
+    result = compose_gif(
+        [same] * 12, build_options({"duration": "60000"}, 12, 1280), str(out), MAX_PIXELS
+    )
+    assert sum(result.durations_ms) == 12 * 60_000  # nothing lost, however it is split
+    assert all(d <= 655_350 for d in result.durations_ms)
