@@ -15,7 +15,15 @@ from .pool import ComposerPool
 from .responses import render_errors
 from .settings import Settings
 from .storage import ensure_dirs
-from .views import STATIC_DIR, config, create_gif_api, create_gif_form, healthz, index
+from .views import (
+    STATIC_DIR,
+    config,
+    create_gif_api,
+    create_gif_form,
+    estimate,
+    healthz,
+    index,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +38,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/gif", create_gif_form)
     app.router.add_post("/api/gifs", create_gif_api)
     app.router.add_get("/api/config", config)
+    app.router.add_post("/api/estimate", estimate)
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static/", STATIC_DIR)
     if settings.behind_nginx:

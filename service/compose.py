@@ -47,6 +47,8 @@ class ComposeResult:
     height: int
     bytes: int
     durations_ms: tuple[int, ...]
+    colors: int = 256  # the most colours a frame could have
+    within_max_bytes: bool | None = None  # None when no size was asked for
 
 
 def compose_gif(
@@ -71,6 +73,7 @@ def compose_gif(
         height=info.height,
         bytes=os.path.getsize(out_path),
         durations_ms=tuple(info.durations_ms),
+        colors=options.colors,
     )
 
 

@@ -21,6 +21,9 @@ class GifInfo:
     application_extensions: list[bytes] = field(default_factory=list)
     # Each frame's rectangle on the screen: (left, top, width, height).
     rects: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Bytes before the first frame (header, loop extension), and each frame's own bytes.
+    header_bytes: int = 0
+    frame_bytes: list[int] = field(default_factory=list)
 
     @property
     def frames(self) -> int:
@@ -39,7 +42,12 @@ def _read(fp: BinaryIO) -> GifInfo:
     info = GifInfo(int.from_bytes(header[6:8], "little"), int.from_bytes(header[8:10], "little"))
     _skip_colour_table(fp, header[10])
     delay_cs = 0
+    frame_start = None  # where the current frame's blocks began
     while (introducer := fp.read(1)) not in (b";", b""):
+        if frame_start is None:
+            frame_start = fp.tell() - 1
+            if not info.frame_bytes:
+                info.header_bytes = frame_start
         if introducer == b"!":
             label, blocks = fp.read(1), _sub_blocks(fp)
             if label == b"\xf9" and blocks and len(blocks[0]) >= 3:
@@ -60,7 +68,8 @@ def _read(fp: BinaryIO) -> GifInfo:
             fp.read(1)  # LZW minimum code size
             _sub_blocks(fp, keep=False)
             info.durations_ms.append(delay_cs * 10)
-            delay_cs = 0
+            info.frame_bytes.append(fp.tell() - frame_start)
+            delay_cs, frame_start = 0, None
         else:
             raise ValueError(f"unexpected GIF block {introducer!r}")
     return info

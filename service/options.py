@@ -21,6 +21,7 @@ FITS: tuple[str, ...] = get_args(Fit)
 Quality = Literal["fast", "balanced", "best"]
 QUALITIES: tuple[str, ...] = get_args(Quality)
 MIN_COLORS, MAX_COLORS = 2, 256
+MIN_MAX_BYTES = 1024  # a smaller target cannot hold a useful GIF
 RGB = tuple[int, int, int]
 
 DEFAULT_DURATION_MS = 500
@@ -42,6 +43,7 @@ class ComposeOptions:
     max_side: int = 1280
     quality: Quality = "balanced"
     colors: int = MAX_COLORS
+    max_bytes: int | None = None  # a size to land under, by fewer colours, then fewer pixels
 
 
 def _whole(field: str, raw: str, lowest: int, highest: int, unit: str) -> int:
@@ -84,6 +86,14 @@ def _colors(raw: str, _max_side: int) -> int:
     return _whole("colors", raw, MIN_COLORS, MAX_COLORS, "colours")
 
 
+def _max_bytes(raw: str, _max_side: int) -> int:
+    return _whole("max_bytes", raw, MIN_MAX_BYTES, 10**9, "bytes")
+
+
+def _frames(raw: str, _max_side: int) -> int:
+    return _whole("frames", raw, 1, 100_000, "frames")
+
+
 def _side(field: str) -> Callable[[str, int], int]:
     def parse(raw: str, max_side: int) -> int:
         return _whole(field, raw, 1, max_side, "pixels (the maximum side)")
@@ -114,6 +124,9 @@ _PARSERS: dict[str, Callable[[str, int], Any]] = {
     "background": _background,
     "quality": _quality,
     "colors": _colors,
+    "max_bytes": _max_bytes,
+    # Only POST /api/estimate reads it: how many frames the real upload will have.
+    "frames": _frames,
 }
 FIELDS = frozenset(_PARSERS)
 
@@ -121,6 +134,12 @@ FIELDS = frozenset(_PARSERS)
 def parse_field(name: str, raw: str, max_side: int) -> Any:
     """The typed value of one known form field, or BadField naming it."""
     return _PARSERS[name](raw.strip(), max_side)
+
+
+def declared_frames(raw_fields: Mapping[str, str], uploaded: int) -> int:
+    """The frame count an estimate is for: the `frames` field, else the files sent."""
+    raw = raw_fields.get("frames", "").strip()
+    return int(parse_field("frames", raw, 0)) if raw else uploaded
 
 
 def build_options(raw_fields: Mapping[str, str], frame_count: int, max_side: int) -> ComposeOptions:
@@ -147,4 +166,5 @@ def build_options(raw_fields: Mapping[str, str], frame_count: int, max_side: int
         max_side=max_side,
         quality=given.get("quality", "balanced"),
         colors=given.get("colors", MAX_COLORS),
+        max_bytes=given.get("max_bytes"),
     )

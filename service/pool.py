@@ -7,15 +7,17 @@ only that slot is killed and rebuilt, so the failure costs its own request and n
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .compose import ComposeResult, Source
 from .errors import Busy, ComposeFailed, GifError
@@ -23,6 +25,7 @@ from .options import ComposeOptions
 from .worker import compose_job, init_worker, ping
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -77,9 +80,13 @@ class ComposerPool:
     async def compose(
         self, sources: Sequence[Source], options: ComposeOptions, out_path: str
     ) -> ComposeResult:
+        return await self.run(compose_job, sources, options, out_path)
+
+    async def run(self, job: Callable[..., T], *args: object) -> T:
+        """job(*args, max_pixels) in a worker, admitted, time-limited, and isolated."""
         slot = await self._acquire()
         try:
-            return await self._run(slot, sources, options, out_path)
+            return await self._run(slot, job, args)
         except BrokenProcessPool:
             slot = self._replace(slot)
             raise ComposeFailed(
@@ -111,14 +118,11 @@ class ComposerPool:
         finally:
             self._waiting -= 1
 
-    async def _run(
-        self, slot: _Slot, sources: Sequence[Source], options: ComposeOptions, out_path: str
-    ) -> ComposeResult:
+    async def _run(self, slot: _Slot, job: Callable[..., T], args: tuple[object, ...]) -> T:
         await slot.pid
-        job = asyncio.get_running_loop().run_in_executor(
-            slot.executor, compose_job, sources, options, out_path, self._max_pixels
-        )
-        return await asyncio.wait_for(job, self.timeout_s)
+        call = functools.partial(job, *args, self._max_pixels)
+        running = asyncio.get_running_loop().run_in_executor(slot.executor, call)
+        return await asyncio.wait_for(running, self.timeout_s)
 
     def _new_slot(self) -> _Slot:
         executor = ProcessPoolExecutor(

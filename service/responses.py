@@ -11,14 +11,19 @@ from aiohttp.typedefs import Handler
 
 from .compose import ComposeResult
 from .errors import Busy, GifError
+from .options import ComposeOptions
 from .pages import error_page
+from .timing import timing_warnings
 
 log = logging.getLogger(__name__)
 FORM_ROUTE = "/gif"
 
 
-def gif_json(gif_id: str, result: ComposeResult, loop: int, expires: float) -> dict[str, object]:
-    return {
+def gif_json(
+    gif_id: str, result: ComposeResult, options: ComposeOptions, expires: float
+) -> dict[str, object]:
+    """The 201 answer: the contract's fields, then what the options chose and warnings."""
+    answer: dict[str, object] = {
         "id": gif_id,
         "url": f"/download/{gif_id}.gif",
         "frames": result.frames,
@@ -26,9 +31,16 @@ def gif_json(gif_id: str, result: ComposeResult, loop: int, expires: float) -> d
         "height": result.height,
         "bytes": result.bytes,
         "durations_ms": list(result.durations_ms),
-        "loop": loop,
+        "loop": options.loop,
         "expires_at": datetime.fromtimestamp(expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "quality": options.quality,
+        "colors": result.colors,
+        "warnings": timing_warnings(list(options.durations_ms), options.loop),
     }
+    if options.max_bytes is not None:
+        answer["max_bytes"] = options.max_bytes
+        answer["within_max_bytes"] = result.within_max_bytes
+    return answer
 
 
 def wants_json(request: web.Request) -> bool:

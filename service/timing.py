@@ -26,3 +26,21 @@ def to_centiseconds(durations_ms: list[int]) -> list[int]:
     if ends_cs:
         ends_cs[-1] = (elapsed_ms + 4) // 10
     return [end - start for start, end in pairwise([0, *ends_cs])]
+
+
+def timing_warnings(durations_ms: list[int], loop: int) -> list[str]:
+    """What a person may not expect of these delays and this loop count in a viewer."""
+    warnings = []
+    uneven = sorted({d for d in durations_ms if d % 10})
+    if uneven:
+        shown = ", ".join(f"{d} ms" for d in uneven[:3])
+        warnings.append(
+            f"GIF delays are whole centiseconds: {shown} cannot be shown exactly, so the "
+            "frames alternate the nearest steps of 10 ms and the total stays right."
+        )
+    if loop > 1:
+        warnings.append(
+            f"Viewers disagree on loop counts: some play this GIF {loop} times, others "
+            f"{loop + 1}; 'forever' and 'once' play the same everywhere."
+        )
+    return warnings

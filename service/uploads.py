@@ -7,12 +7,15 @@ fields are capped, and every limit is checked as soon as it can be passed.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.http_exceptions import BadHttpMessage
+from aiohttp.multipart import BadContentDispositionHeader, BadContentDispositionParam
 
 from .compose import Source
 from .errors import (
@@ -37,7 +40,20 @@ CHUNK_BYTES = 256 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 # Text parts we read (known or not) besides the files; more is an abusive body.
 MAX_TEXT_PARTS = 64
-_MALFORMED = (ValueError, AssertionError, EOFError, asyncio.IncompleteReadError, LookupError)
+# How aiohttp says a body is malformed: BadHttpMessage for a part's headers (too long, too many,
+# a NUL or a bare CR) and a body that does not inflate; RuntimeError for a `_charset_` part it
+# cannot use; the Content-Disposition warnings where warnings are errors (see _part_names).
+_MALFORMED = (
+    ValueError,
+    AssertionError,
+    EOFError,
+    asyncio.IncompleteReadError,
+    LookupError,
+    BadHttpMessage,
+    RuntimeError,
+    BadContentDispositionHeader,
+    BadContentDispositionParam,
+)
 
 
 @dataclass
@@ -54,13 +70,14 @@ async def receive_upload(request: web.Request, spool: Path, settings: Settings) 
     upload = Upload()
     text_parts = 0
     while (part := await _next_part(reader)) is not None:
-        if part.name == FILE_FIELD:
-            await _receive_file(part, upload, spool, settings)
+        name, filename = _part_names(part)
+        if name == FILE_FIELD:
+            await _receive_file(part, filename, upload, spool, settings)
             continue
         text_parts += 1
         if text_parts > MAX_TEXT_PARTS:
             raise BadMultipart(f"The form has more than {MAX_TEXT_PARTS} text fields.")
-        await _receive_field(part, upload, settings)
+        await _receive_field(part, name, upload, settings)
     if not upload.files:
         raise NoImages("No images were uploaded: pick at least one file.", FILE_FIELD)
     return upload
@@ -110,6 +127,21 @@ async def _next_part(reader: MultipartReader) -> BodyPartReader | None:
     return part
 
 
+def _part_names(part: BodyPartReader) -> tuple[str, str | None]:
+    """The part's field name and file name; a part without a name is malformed (RFC 7578),
+    and refused rather than dropped, so no file the client sent is silently lost."""
+    with warnings.catch_warnings():
+        # aiohttp only warns about a Content-Disposition it cannot parse (and drops it, or a
+        # parameter): refuse it instead, the same whatever the process's warning filter says.
+        warnings.simplefilter("error", BadContentDispositionHeader)
+        warnings.simplefilter("error", BadContentDispositionParam)
+        with _reading_body():
+            name, filename = part.name, part.filename
+    if not name:
+        raise BadMultipart("A part of the form has no name.")
+    return name, filename
+
+
 async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) -> bytes:
     """The next chunk of the part (empty at its end), counted against the request limit."""
     with _reading_body():
@@ -123,10 +155,10 @@ async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) 
 
 
 async def _receive_file(
-    part: BodyPartReader, upload: Upload, spool: Path, settings: Settings
+    part: BodyPartReader, filename: str | None, upload: Upload, spool: Path, settings: Settings
 ) -> None:
     index = len(upload.files) + 1
-    name = display_name(part.filename, index)
+    name = display_name(filename, index)
     path = spool / f"{index:05d}.img"
     size, head = 0, b""
     with no_room_is_storage_full("store the upload"), path.open("wb") as out:
@@ -145,7 +177,7 @@ async def _receive_file(
                 _refuse_unless_image(head, name, done=False)
             # Small sequential writes land in the page cache: cheaper than a thread hop.
             out.write(chunk)
-    if size == 0 and not part.filename:
+    if size == 0 and not filename:
         path.unlink()  # what a browser sends when no file was picked
         return
     _refuse_unless_image(head, name, done=True)
@@ -162,8 +194,9 @@ def _refuse_unless_image(head: bytes, name: str, done: bool) -> None:
         raise UnsupportedImage(f"{name} is not a PNG, JPEG, GIF, WebP or BMP image.", name)
 
 
-async def _receive_field(part: BodyPartReader, upload: Upload, settings: Settings) -> None:
-    name = part.name or ""
+async def _receive_field(
+    part: BodyPartReader, name: str, upload: Upload, settings: Settings
+) -> None:
     known = name in FIELDS
     value = bytearray()
     while chunk := await _read_chunk(part, upload, settings):

@@ -9,13 +9,15 @@ from typing import Any
 
 from aiohttp import web
 
-from .errors import BadMultipart, Busy
+from .errors import BadMultipart, Busy, TooManyFrames
+from .estimate import estimate_gif
 from .keys import INDEX_HTML, POOL, SETTINGS
 from .limits import client_config
-from .options import build_options
+from .options import build_options, declared_frames
 from .pages import result_page
 from .responses import gif_json, wants_json
 from .storage import free_bytes, new_id, no_room_is_storage_full, part_path, publish, spool_dir
+from .timing import timing_warnings
 from .uploads import receive_upload
 
 STATIC_DIR = Path(str(resources.files("service").joinpath("static")))
@@ -80,7 +82,34 @@ async def _create_gif(request: web.Request) -> dict[str, Any]:
         finally:
             part.unlink(missing_ok=True)  # only there if something failed before the rename
     expires = published.stat().st_mtime + settings.ttl
-    return gif_json(gif_id, result, options.loop, expires)
+    return gif_json(gif_id, result, options, expires)
+
+
+async def estimate(request: web.Request) -> web.Response:
+    """POST /api/estimate: the expected size and time, from a sample of the first frames."""
+    settings, pool = request.app[SETTINGS], request.app[POOL]
+    if pool.is_full():
+        raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+    with spool_dir(settings.spool_dir) as spool:
+        upload = await receive_upload(request, spool, settings)
+        frames = declared_frames(upload.fields, len(upload.files))
+        if frames > settings.max_files:
+            raise TooManyFrames(
+                f"At most {settings.max_files} images can be uploaded at once.", "frames"
+            )
+        options = build_options(upload.fields, frames, settings.max_side)
+        guess = await pool.run(estimate_gif, upload.files, options, str(spool / "sample.gif"))
+    return web.json_response(
+        {
+            "frames": guess.frames,
+            "width": guess.width,
+            "height": guess.height,
+            "bytes": guess.bytes,
+            "seconds": guess.seconds,
+            "sample_frames": guess.sample_frames,
+            "warnings": timing_warnings(list(options.durations_ms), options.loop),
+        }
+    )
 
 
 def _created(gif: dict[str, Any]) -> web.Response:

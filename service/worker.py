@@ -8,9 +8,10 @@ import signal
 from collections.abc import Sequence
 from pathlib import Path
 
-from .compose import ComposeResult, Source, compose_gif
+from .compose import ComposeResult, Source
 from .images import harden_pillow
 from .options import ComposeOptions
+from .sizing import compose_within
 from .storage import no_room_is_storage_full
 
 
@@ -33,7 +34,7 @@ def compose_job(
     try:
         with no_room_is_storage_full("write the GIF"), open(out_path, "wb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return compose_gif(sources, options, out_path, max_pixels)
+            return compose_within(sources, options, out_path, max_pixels)
     except BaseException:
         Path(out_path).unlink(missing_ok=True)  # a failed composition leaves nothing
         raise

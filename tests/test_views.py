@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -135,3 +136,48 @@ async def test_unknown_route_is_a_json_404(client: Client):
     resp = await client.get("/nothing/here")
     assert resp.status == 404
     assert (await resp.json())["error"]["code"] == "not_found"
+
+
+async def test_response_says_quality_colors_and_timing_warnings(client: Client):
+    frames = [(f"{i}.png", png_bytes((i * 80, 0, 0))) for i in range(2)]
+    resp = await client.post(
+        "/api/gifs", data=form(*frames, duration="33", loop="3", quality="best", colors="64")
+    )
+    body = await resp.json()
+    assert (body["quality"], body["colors"]) == ("best", 64)
+    assert any("33 ms" in w for w in body["warnings"])
+    assert any("loop counts" in w for w in body["warnings"])
+    plain = await (await client.post("/api/gifs", data=form(*frames))).json()
+    assert plain["warnings"] == [] and "max_bytes" not in plain
+
+
+async def test_max_bytes_finds_fewer_pixels_to_land_under_the_size(client: Client):
+    noisy = io.BytesIO()
+    Image.merge("RGB", [Image.effect_noise((300, 200), 90) for _ in range(3)]).save(noisy, "PNG")
+    frames = [("noise.png", noisy.getvalue())]
+    free = await (await client.post("/api/gifs", data=form(*frames))).json()
+    target = free["bytes"] // 3
+    body = await (await client.post("/api/gifs", data=form(*frames, max_bytes=str(target)))).json()
+    assert body["within_max_bytes"] is True and body["bytes"] <= target
+    assert body["width"] < free["width"] and body["max_bytes"] == target
+
+
+async def test_estimate_predicts_size_and_time_from_a_sample(client: Client, settings: Settings):
+    frames = [(f"{i}.png", png_bytes((i * 50, 90, 0), size=(200, 120))) for i in range(3)]
+    resp = await client.post("/api/estimate", data=form(*frames, frames="5", duration="100"))
+    assert resp.status == 200, await resp.text()
+    guess = await resp.json()
+    assert (guess["frames"], guess["sample_frames"], guess["width"]) == (5, 3, 200)
+    assert guess["seconds"] > 0
+    made = await (
+        await client.post("/api/gifs", data=form(*frames, *frames[:2], duration="100"))
+    ).json()
+    assert abs(guess["bytes"] - made["bytes"]) <= made["bytes"] * 0.25
+    assert list(settings.downloads_dir.iterdir()) == [
+        settings.downloads_dir / f"{made['id']}.gif"
+    ]  # the estimate published nothing
+
+
+async def test_estimate_refuses_what_the_real_request_would(client: Client):
+    resp = await client.post("/api/estimate", data=form(("a.png", png_bytes()), frames="999"))
+    assert resp.status == 413 and (await resp.json())["error"]["code"] == "too_many_frames"
