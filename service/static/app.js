@@ -335,6 +335,16 @@ function globalDelayMs() {
   return wholeNumber("duration", raw, limits.min_duration_ms, limits.max_duration_ms, "milliseconds");
 }
 
+function coloursValue() {
+  return wholeNumber("colors", $("colors").value, 2, 256, "colours");
+}
+
+function maxBytesValue() {
+  const raw = $("max-kib").value.trim();
+  if (raw === "") return "";
+  return wholeNumber("max_bytes", raw, 1, 1_000_000, "KiB") * 1024;
+}
+
 function loopValue() {
   if (loopSelect.value !== "custom") return Number(loopSelect.value);
   return wholeNumber("loop", loopCount.value, 0, limits.max_loop, "plays (0 for forever)");
@@ -357,7 +367,10 @@ function frameDelays(globalMs) {
   });
 }
 
-const FIELD_UI = { duration: [delayInput, "delay-error"], loop: [loopCount, "loop-error"], width: [widthCustom, "width-error"] };
+const FIELD_UI = {
+  duration: [delayInput, "delay-error"], loop: [loopCount, "loop-error"], width: [widthCustom, "width-error"],
+  colors: [$("colors"), "colors-error"], max_bytes: [$("max-kib"), "max-kib-error"],
+};
 
 function showFieldError(field, message) {
   const [input, errorId] = FIELD_UI[field] ?? [null, null];
@@ -380,7 +393,8 @@ function collectFields() {
   const duration = globalDelayMs();
   const delays = frameDelays(duration);
   const fields = { duration, loop: loopValue(), fit: form.elements.fit.value, width: widthValue(),
-    background: $("transparent").checked ? "transparent" : $("background").value };
+    background: $("transparent").checked ? "transparent" : $("background").value,
+    quality: $("quality").value, colors: coloursValue(), max_bytes: maxBytesValue() };
   if (state.frames.some((frame) => frame.delayMs !== null)) fields.durations = delays.join(",");
   return { fields, delays };
 }
@@ -399,11 +413,48 @@ function summarise() {
     ? `${plural(count, "frame")}, ${seconds.toFixed(seconds < 10 ? 2 : 1)} s per play, plays ${playsWords(safe(loopValue, 0))}.`
     : "Add at least one image to create a GIF.";
   createButton.disabled = count === 0 || state.busy;
+  scheduleEstimate();
   list.querySelectorAll(".frame-delay input").forEach((input) => { input.placeholder = String(ms ?? defaults.duration_ms); });
 }
 
 function safe(read, fallback) {
   try { return read(); } catch { return fallback; }
+}
+
+// ---------------------------------------------------------------- estimating before creating
+
+// The server composes the first few frames and extrapolates (POST /api/estimate); the page asks
+// again, a moment after the frames or settings stop changing, and never while creating.
+const ESTIMATE_SAMPLE = 3;
+const ESTIMATE_MAX_BYTES = 8 * MIB;
+let estimateTimer = null;
+let estimateRequest = null;
+
+function scheduleEstimate() {
+  clearTimeout(estimateTimer);
+  estimateRequest?.abort();
+  $("estimate").hidden = true;
+  estimateTimer = setTimeout(requestEstimate, 700);
+}
+
+function requestEstimate() {
+  const sample = state.frames.slice(0, ESTIMATE_SAMPLE);
+  if (state.busy || sample.length === 0 || totalBytes(sample) > ESTIMATE_MAX_BYTES) return;
+  let fields;
+  try { fields = collectFields().fields; } catch { return; }
+  delete fields.max_bytes; // the estimate is of the GIF as set, before any size search
+  const data = formData({ ...fields, frames: state.frames.length }, sample);
+  const request = new XMLHttpRequest();
+  estimateRequest = request;
+  request.open("POST", "/api/estimate");
+  request.addEventListener("load", () => {
+    const guess = safe(() => JSON.parse(request.responseText), null);
+    if (request.status !== 200 || !guess || state.busy) return;
+    const seconds = guess.seconds < 1 ? "under a second" : `about ${Math.round(guess.seconds)} s`;
+    Object.assign($("estimate"), { hidden: false,
+      textContent: `About ${humanBytes(guess.bytes)}, ${guess.width} × ${guess.height} px, ready in ${seconds}.` });
+  });
+  request.send(data);
 }
 
 // ---------------------------------------------------------------- creating the GIF
@@ -458,14 +509,16 @@ function invalidFrameDelay(index) {
   return input ?? null;
 }
 
-function formData(fields) {
+function formData(fields, frames = state.frames) {
   const data = new FormData();
   for (const [name, value] of Object.entries(fields)) if (value !== "") data.append(name, String(value));
-  for (const frame of state.frames) data.append("photo", frame.file, frame.name);
+  for (const frame of frames) data.append("photo", frame.file, frame.name);
   return data;
 }
 
 function upload(fields) {
+  clearTimeout(estimateTimer);
+  estimateRequest?.abort();
   setBusy(true);
   $("result").hidden = true;
   const request = new XMLHttpRequest();
@@ -571,7 +624,11 @@ function enhance() {
   });
   loopSelect.addEventListener("change", () => { loopCount.hidden = loopSelect.value !== "custom"; summarise(); });
   widthSelect.addEventListener("change", () => { widthCustom.hidden = widthSelect.value !== "custom"; });
-  for (const input of [delayInput, loopCount, widthCustom]) {
+  for (const control of [$("quality"), $("colors"), $("max-kib"), widthSelect, $("background"), $("transparent")]) {
+    control.addEventListener("change", summarise);
+  }
+  form.elements.fit.forEach((radio) => radio.addEventListener("change", summarise));
+  for (const input of [delayInput, loopCount, widthCustom, $("colors"), $("max-kib")]) {
     input.addEventListener("input", () => { input.removeAttribute("aria-invalid"); summarise(); });
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); if (!state.busy) create(); });
