@@ -12,7 +12,7 @@ from .keys import INDEX_HTML, POOL, SETTINGS
 from .limits import client_config
 from .pages import index_page
 from .pool import ComposerPool
-from .responses import render_errors
+from .responses import add_security_headers, render_errors
 from .settings import Settings
 from .storage import ensure_dirs
 from .views import (
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[render_errors])
+    app.on_response_prepare.append(add_security_headers)
     app[SETTINGS] = settings
     app[INDEX_HTML] = index_page(client_config(settings))
     app.cleanup_ctx.append(_directories)
@@ -58,7 +59,11 @@ async def _directories(app: web.Application) -> AsyncIterator[None]:
 async def _pool(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     pool = ComposerPool(
-        settings.workers, settings.queue, settings.compose_timeout, settings.max_pixels
+        settings.workers,
+        settings.queue,
+        settings.compose_timeout,
+        settings.max_pixels,
+        settings.worker_memory_bytes,
     )
     await pool.start()
     app[POOL] = pool

@@ -59,6 +59,8 @@ def open_frame(
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_large(name, max_pixels) from None
+        except MemoryError:
+            raise ImageTooLarge(f"{name} needs more memory than a worker may use.", name) from None
         except Exception:
             # The bytes start as an allowed format but do not decode: truncated or corrupt.
             raise CorruptImage(

@@ -47,7 +47,10 @@ def site_values(
         "downloads_dir": (downloads_dir or settings.downloads_dir).resolve(),
         "max_request_bytes": settings.max_request_bytes,
         "max_request_size": size_words(settings.max_request_bytes),
-        "proxy_read_timeout_s": int(settings.compose_timeout) + 30,
+        # The upload itself may take this long, then its composition.
+        "proxy_read_timeout_s": int(settings.upload_timeout + settings.compose_timeout) + 30,
+        "rate_per_minute": settings.rate_per_minute,
+        "connections_per_client": settings.connections_per_client,
     }
 
 

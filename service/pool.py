@@ -35,9 +35,18 @@ class _Slot:
 
 
 class ComposerPool:
-    def __init__(self, workers: int, queue: int, timeout_s: float, max_pixels: int) -> None:
+    def __init__(
+        self,
+        workers: int,
+        queue: int,
+        timeout_s: float,
+        max_pixels: int,
+        memory_bytes: int = 2 << 30,
+    ) -> None:
         self.workers, self.queue, self.timeout_s = workers, queue, timeout_s
         self._max_pixels = max_pixels
+        # Twice the wall-clock limit in CPU seconds: the kernel's backstop, never the first.
+        self._init_args = (max_pixels, memory_bytes, int(timeout_s * 2) + 5)
         self._free: asyncio.Queue[_Slot] = asyncio.Queue()
         self._slots: list[_Slot] = []
         self._waiting = 0
@@ -129,7 +138,7 @@ class ComposerPool:
             max_workers=1,
             mp_context=self._context,
             initializer=init_worker,
-            initargs=(self._max_pixels,),
+            initargs=self._init_args,
         )
         pid = asyncio.get_running_loop().run_in_executor(executor, ping)
         slot = _Slot(executor, pid)

@@ -64,6 +64,30 @@ class Settings:
         "seconds one composition may run before its worker is stopped (503 busy)",
         minimum=0.1,
     )
+    upload_timeout: float = _setting(
+        "GIFSVC_UPLOAD_TIMEOUT",
+        300.0,
+        "seconds a whole upload may take; a slower client is cut off (400)",
+        minimum=1,
+    )
+    worker_memory_bytes: int = _setting(
+        "GIFSVC_WORKER_MEMORY_BYTES",
+        2048 * MIB,
+        "address space of one worker process; past it the image is refused",
+        minimum=256 * MIB,
+    )
+    rate_per_minute: int = _setting(
+        "GIFSVC_RATE_PER_MINUTE",
+        30,
+        "uploads one client address may start per minute at nginx (503 busy past it)",
+        minimum=1,
+    )
+    connections_per_client: int = _setting(
+        "GIFSVC_CONNECTIONS_PER_CLIENT",
+        16,
+        "connections one client address may hold open at nginx",
+        minimum=1,
+    )
     behind_nginx: bool = _setting(
         "GIFSVC_BEHIND_NGINX",
         False,

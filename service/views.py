@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from importlib import resources
 from pathlib import Path
@@ -10,15 +11,16 @@ from typing import Any
 from aiohttp import web
 
 from .errors import BadMultipart, Busy, TooManyFrames
-from .estimate import estimate_gif
 from .keys import INDEX_HTML, POOL, SETTINGS
 from .limits import client_config
 from .options import build_options, declared_frames
 from .pages import result_page
 from .responses import gif_json, wants_json
+from .settings import Settings
 from .storage import free_bytes, new_id, no_room_is_storage_full, part_path, publish, spool_dir
 from .timing import timing_warnings
-from .uploads import receive_upload
+from .uploads import Upload, receive_upload
+from .worker import estimate_job
 
 STATIC_DIR = Path(str(resources.files("service").joinpath("static")))
 
@@ -69,7 +71,7 @@ async def _create_gif(request: web.Request) -> dict[str, Any]:
     if pool.is_full():  # refuse before reading a byte of the body
         raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
     with spool_dir(settings.spool_dir) as spool:
-        upload = await receive_upload(request, spool, settings)
+        upload = await _receive_in_time(request, spool, settings)
         options = build_options(upload.fields, len(upload.files), settings.max_side)
         gif_id = new_id()
         part = part_path(settings.downloads_dir, gif_id)
@@ -91,14 +93,14 @@ async def estimate(request: web.Request) -> web.Response:
     if pool.is_full():
         raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
     with spool_dir(settings.spool_dir) as spool:
-        upload = await receive_upload(request, spool, settings)
+        upload = await _receive_in_time(request, spool, settings)
         frames = declared_frames(upload.fields, len(upload.files))
         if frames > settings.max_files:
             raise TooManyFrames(
                 f"At most {settings.max_files} images can be uploaded at once.", "frames"
             )
         options = build_options(upload.fields, frames, settings.max_side)
-        guess = await pool.run(estimate_gif, upload.files, options, str(spool / "sample.gif"))
+        guess = await pool.run(estimate_job, upload.files, options, str(spool / "sample.gif"))
     return web.json_response(
         {
             "frames": guess.frames,
@@ -110,6 +112,18 @@ async def estimate(request: web.Request) -> web.Response:
             "warnings": timing_warnings(list(options.durations_ms), options.loop),
         }
     )
+
+
+async def _receive_in_time(request: web.Request, spool: Path, settings: Settings) -> Upload:
+    """The upload, cut off when a client trickles it slower than the upload timeout allows."""
+    try:
+        async with asyncio.timeout(settings.upload_timeout):
+            return await receive_upload(request, spool, settings)
+    except TimeoutError:
+        raise BadMultipart(
+            f"The upload did not finish within {settings.upload_timeout:g} s; "
+            "check the connection and try again."
+        ) from None
 
 
 def _created(gif: dict[str, Any]) -> web.Response:
