@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -110,27 +109,13 @@ TRIGGERS: dict[str, Trigger] = {
 }
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 512 KiB tmpfs to fill up; mounting needs root (which CI has)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs to fill needs root")
-    mount = tmp_path / "small"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
-
-
 @pytest.mark.parametrize("code", sorted(CONTRACT))
 async def test_each_error_has_its_status_code_shape_and_leaves_nothing(
     code: str, make_client: ClientFactory, slow_png: bytes, tmp_path: Path, request: Any
 ):
     ctx: dict[str, Any] = {"slow_png": slow_png, "expected_files": 0}
     if code == "storage_full":
-        ctx["small_disk"] = request.getfixturevalue("small_disk")
+        ctx["small_disk"] = request.getfixturevalue("small_disk")("512k")
     resp = await TRIGGERS[code](make_client, ctx)
     assert resp.status == CONTRACT[code]
     assert resp.content_type == "application/json"

@@ -7,15 +7,13 @@ import asyncio
 import os
 import signal
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PIL import Image
 
 from service.cleanup import clean
@@ -35,20 +33,6 @@ from .conftest import (
 from .stack import nginx_or_skip, start_stack
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MiB tmpfs to fill up; mounting needs root (which CI has)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs to fill needs root")
-    mount = tmp_path / "small"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
-
-
 def striped_png(path: Path) -> bytes:
     """Random columns repeated down every row: PNG stores it in a few KiB (its Up filter),
     GIF's LZW cannot, so the GIF is far larger than the upload."""
@@ -59,20 +43,19 @@ def striped_png(path: Path) -> bytes:
 
 
 async def test_disk_full_while_publishing_is_507_and_leaves_nothing(
-    make_client: ClientFactory, small_disk: Path, tmp_path: Path
+    make_client: ClientFactory, small_disk: Callable[[str], Path], tmp_path: Path
 ):
+    disk = small_disk("1m")
     data = striped_png(tmp_path / "striped.png")
-    client = await make_client(
-        data_dir=small_disk, max_file_bytes=1 << 20, max_request_bytes=1 << 20
-    )
-    ballast = small_disk / "ballast"
-    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    client = await make_client(data_dir=disk, max_file_bytes=1 << 20, max_request_bytes=1 << 20)
+    ballast = disk / "ballast"
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
     assert len(data) < 16 * 1024
     ballast.write_bytes(b"\0" * (free - 32 * 1024))  # room to spool, none for the GIF
     resp = await client.post("/api/gifs", data=form(("striped.png", data)))
     assert resp.status == 507, await resp.text()
     assert (await resp.json())["error"]["code"] == "storage_full"
-    assert [p for p in files_under(small_disk) if p != ballast] == []
+    assert [p for p in files_under(disk) if p != ballast] == []
     ballast.unlink()  # space returns: the service recovers by itself
     again = await client.post("/api/gifs", data=form(("striped.png", data)))
     assert again.status == 201

@@ -184,7 +184,7 @@ def test_make_a_gif_pick_reorder_time_loop_create_download(
     assert page.page.inner_text("#loop-words") == "The animation plays once."
     page.page.wait_for_selector("#estimate:not([hidden])")  # from POST /api/estimate
     assert page.page.inner_text("#estimate").startswith("About ")
-    assert "160 × 100 px" in page.page.inner_text("#estimate")
+    assert "160 \u00d7 100 px" in page.page.inner_text("#estimate")
     page.shot("desktop-light-frames")
 
     page.page.click("#create")
