@@ -38,11 +38,13 @@ FILE_FIELD = "photo"
 CHUNK_BYTES = 256 * 1024
 # A text field is a number, a colour or a list of delays: 64 KiB is far more than enough.
 MAX_FIELD_BYTES = 64 * 1024
-# Text parts we read (known or not) besides the files; more is an abusive body.
+# Parts we read besides the files (text fields, known or not, and empty file pickers); more is
+# an abusive body: each part costs the event loop far more than its few bytes.
 MAX_TEXT_PARTS = 64
 # How aiohttp says a body is malformed: BadHttpMessage for a part's headers (too long, too many,
-# a NUL or a bare CR) and a body that does not inflate; RuntimeError for a `_charset_` part it
-# cannot use; the Content-Disposition warnings where warnings are errors (see _part_names).
+# a NUL or a bare CR); RequestPayloadError for a body that does not inflate or breaks its
+# chunked framing; RuntimeError for a `_charset_` part it cannot use; the Content-Disposition
+# warnings where warnings are errors (see _part_names).
 _MALFORMED = (
     ValueError,
     AssertionError,
@@ -50,6 +52,7 @@ _MALFORMED = (
     asyncio.IncompleteReadError,
     LookupError,
     BadHttpMessage,
+    web.RequestPayloadError,
     RuntimeError,
     BadContentDispositionHeader,
     BadContentDispositionParam,
@@ -71,13 +74,13 @@ async def receive_upload(request: web.Request, spool: Path, settings: Settings) 
     text_parts = 0
     while (part := await _next_part(reader)) is not None:
         name, filename = _part_names(part)
-        if name == FILE_FIELD:
-            await _receive_file(part, filename, upload, spool, settings)
+        if name == FILE_FIELD and await _receive_file(part, filename, upload, spool, settings):
             continue
         text_parts += 1
         if text_parts > MAX_TEXT_PARTS:
-            raise BadMultipart(f"The form has more than {MAX_TEXT_PARTS} text fields.")
-        await _receive_field(part, name, upload, settings)
+            raise BadMultipart(f"The form has more than {MAX_TEXT_PARTS} parts besides the files.")
+        if name != FILE_FIELD:
+            await _receive_field(part, name, upload, settings)
     if not upload.files:
         raise NoImages("No images were uploaded: pick at least one file.", FILE_FIELD)
     return upload
@@ -156,7 +159,8 @@ async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) 
 
 async def _receive_file(
     part: BodyPartReader, filename: str | None, upload: Upload, spool: Path, settings: Settings
-) -> None:
+) -> bool:
+    """Spool one file part; False for an empty picker's part (no file, nothing kept)."""
     index = len(upload.files) + 1
     name = display_name(filename, index)
     path = spool / f"{index:05d}.img"
@@ -179,9 +183,10 @@ async def _receive_file(
             out.write(chunk)
     if size == 0 and not filename:
         path.unlink()  # what a browser sends when no file was picked
-        return
+        return False
     _refuse_unless_image(head, name, done=True)
     upload.files.append(Source(str(path), name))
+    return True
 
 
 def _refuse_unless_image(head: bytes, name: str, done: bool) -> None:

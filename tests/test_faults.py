@@ -194,3 +194,25 @@ async def test_every_answer_carries_the_security_headers(client: Any):
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert resp.headers["Referrer-Policy"] == "no-referrer"
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_connection_limit_spares_healthz(tmp_path: Path):
+    nginx_or_skip()
+    stack = start_stack(tmp_path / "conns", GIFSVC_CONNECTIONS_PER_CLIENT="2")
+    host, port = stack.url.removeprefix("http://").split(":")
+    head = (
+        f"POST /api/gifs HTTP/1.1\r\nHost: x\r\nContent-Type: {MULTIPART_B['Content-Type']}\r\n"
+        "Content-Length: 100000\r\n\r\n"
+    ).encode()
+    held = [socket.create_connection((host, int(port))) for _ in range(2)]
+    try:
+        for sock in held:
+            sock.sendall(head + b"--B\r\n")  # uploads in progress, holding their connections
+        time.sleep(0.5)
+        status, headers, _ = post_png(stack.url)
+        assert status == 503 and headers["Retry-After"].isdigit()
+        assert get(f"{stack.url}/healthz")[0] == 200
+    finally:
+        for sock in held:
+            sock.close()
+        stack.stop()

@@ -1,0 +1,69 @@
+"""scripts/load, small: the real stack (nginx + aiohttp) under concurrent clients and a burst.
+
+The script itself checks every answer (each 201 downloads as the GIF of its own upload, each
+503 is `busy` with a Retry-After); here its figures are held to that, and its GIF check is
+shown to catch a GIF that is someone else's.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from .stack import nginx_or_skip
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from load_frames import colour, gif_problem, small_upload  # noqa: E402
+
+
+def gif_of(colours: list[tuple[int, int, int]]) -> bytes:
+    frames = [Image.new("RGB", (64, 48), c) for c in colours]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    return buffer.getvalue()
+
+
+def test_gif_check_accepts_the_clients_own_gif():
+    assert gif_problem(gif_of([colour(3, k) for k in range(3)]), small_upload(3)) is None
+
+
+def test_gif_check_catches_another_clients_gif():
+    problem = gif_problem(gif_of([colour(4, k) for k in range(3)]), small_upload(3))
+    assert problem is not None and "client 3" in problem
+
+
+def test_gif_check_catches_missing_frames_and_non_gifs():
+    assert "frames" in str(gif_problem(gif_of([colour(3, 0), colour(3, 1)]), small_upload(3)))
+    assert "not a" in str(gif_problem(small_upload(3).files[0], small_upload(3)))
+
+
+@pytest.mark.timeout(150)
+def test_small_load_keeps_the_contract(tmp_path: Path):
+    nginx_or_skip()
+    figures_path = tmp_path / "load.json"
+    command = [sys.executable, "scripts/load.py", "--small", "--cases", "concurrent,burst"]
+    run = subprocess.run(
+        [*command, "--json", str(figures_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    cases = {case["name"]: case for case in json.loads(figures_path.read_text())["cases"]}
+    assert set(cases) == {"concurrent", "burst"}
+    for case in cases.values():
+        assert case["statuses"]["201"] > 0, case
+        assert case["statuses"]["other"] == 0, case
+        assert case["failures"] == 0, case["failure_reasons"]
+    burst = cases["burst"]
+    assert burst["statuses"]["503"] > 0, burst
+    assert burst["busy_with_retry_after"] == burst["statuses"]["503"]
