@@ -10,17 +10,19 @@ transparent and show the frame before (a click-through costs little more than on
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 
 from PIL import Image, ImageChops
 
 from .gifinfo import read_gif_info
+from .gifsicle import optimize
 from .gifwriter import CLEAR, KEEP, encode_frame, write_header, write_trailer
 from .images import open_frame
 from .options import RGB, ComposeOptions
-from .palette import PRESETS, Preset, reduce_colours
+from .palette import PRESETS, reduce_colours
 from .timing import to_centiseconds
 
 Size = tuple[int, int]
@@ -28,6 +30,9 @@ Box = tuple[int, int, int, int]
 # Pixels less opaque than this become transparent (GIF transparency is all or nothing).
 ALPHA_THRESHOLD = 128
 MAX_DELAY_CS = 65535  # GIF's 16-bit delay field
+# Past this many output pixels in all (about 30 frames of 1280x800), palettes skip k-means.
+REFINE_BUDGET_PIXELS = 30_000_000
+Reduce = Callable[[Image.Image, int], Image.Image]
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,13 @@ def compose_gif(
     delays = to_centiseconds(list(options.durations_ms))
     with open(out_path, "wb") as fp:
         write_header(fp, size, options.loop)
-        for block in _frames(canvases, delays, options):
+        # k-means refinement costs time per pixel: only for compositions of moderate size.
+        refine = len(delays) * size[0] * size[1] <= REFINE_BUDGET_PIXELS
+        for block in _frames(canvases, delays, options, refine):
             fp.write(block)
         write_trailer(fp)
+    if options.quality != "fast":
+        optimize(out_path)
     info = read_gif_info(out_path)
     return ComposeResult(
         frames=info.frames,
@@ -94,18 +103,21 @@ class _Pending:
 
 
 def _frames(
-    canvases: Iterator[Image.Image], delays: list[int], options: ComposeOptions
+    canvases: Iterator[Image.Image], delays: list[int], options: ComposeOptions, refine: bool
 ) -> Iterator[bytes]:
     """Encoded frames, each written as soon as the one after it is known."""
     preset = PRESETS[options.quality]
+    reduce: Reduce = partial(reduce_colours, preset=preset, refine=refine)
     previous: Image.Image | None = None
     pending: _Pending | None = None
     for canvas, delay_cs in zip(canvases, delays, strict=True):
         frame: _Pending | None
         if options.background is None:
-            frame = _transparent_frame(canvas, delay_cs, options.colors, preset)
+            frame = _transparent_frame(canvas, delay_cs, options.colors, reduce)
         else:
-            frame = _delta_frame(canvas, previous, delay_cs, options.colors, preset)
+            frame = _delta_frame(
+                canvas, previous, delay_cs, options.colors, preset.tolerance, reduce
+            )
             previous = canvas
         if frame is None and pending is not None and pending.delay_cs + delay_cs <= MAX_DELAY_CS:
             pending.delay_cs += delay_cs  # nothing changed: the frame before lasts longer
@@ -118,29 +130,34 @@ def _frames(
 
 
 def _delta_frame(
-    canvas: Image.Image, previous: Image.Image | None, delay_cs: int, colours: int, preset: Preset
+    canvas: Image.Image,
+    previous: Image.Image | None,
+    delay_cs: int,
+    colours: int,
+    tolerance: int,
+    reduce: Reduce,
 ) -> _Pending | None:
     """The part of an opaque frame that changed since the previous one; None if nothing did."""
     if previous is None:
-        return _Pending(reduce_colours(canvas, colours, preset), (0, 0), delay_cs, KEEP, None)
-    changed = _changed_mask(canvas, previous, preset.tolerance)
+        return _Pending(reduce(canvas, colours), (0, 0), delay_cs, KEEP, None)
+    changed = _changed_mask(canvas, previous, tolerance)
     box = changed.getbbox()
     if box is None:
         return None
     region, changed = canvas.crop(box), changed.crop(box)
     if changed.getextrema() == (255, 255):  # every pixel in the rectangle changed
-        return _Pending(reduce_colours(region, colours, preset), box[:2], delay_cs, KEEP, None)
-    paletted = reduce_colours(region, colours - 1, preset)
+        return _Pending(reduce(region, colours), box[:2], delay_cs, KEEP, None)
+    paletted = reduce(region, colours - 1)
     index = _add_transparent_entry(paletted)
     paletted.paste(index, mask=ImageChops.invert(changed))
     return _Pending(paletted, box[:2], delay_cs, KEEP, index)
 
 
 def _transparent_frame(
-    canvas: Image.Image, delay_cs: int, colours: int, preset: Preset
+    canvas: Image.Image, delay_cs: int, colours: int, reduce: Reduce
 ) -> _Pending:
     """A whole frame over a cleared screen: what was transparent in the input stays so."""
-    paletted = reduce_colours(canvas.convert("RGB"), colours - 1, preset)
+    paletted = reduce(canvas.convert("RGB"), colours - 1)
     index = _add_transparent_entry(paletted)
     clear = canvas.getchannel("A").point(lambda a: 255 if a < ALPHA_THRESHOLD else 0)
     paletted.paste(index, mask=clear)

@@ -391,29 +391,27 @@ def test_colors_field_caps_the_palette(tmp_path: Path):
         assert len(gif.convert("RGB").getcolors(256) or []) <= 4
 
 
-def test_photos_are_dithered_in_balanced_and_not_in_fast(tmp_path: Path):
-    noise = Image.merge("RGB", [Image.effect_noise((64, 64), 60) for _ in range(3)])
-    smooth = Image.linear_gradient("L").resize((64, 64))
-    photo = Image.merge("RGB", [smooth, noise.getchannel(0), smooth])
-    sources = [save(tmp_path, "p.png", photo)]
-    colours = {}
-    for quality in ("fast", "balanced"):
+def test_better_presets_come_closer_on_anti_aliased_screens(tmp_path: Path):
+    """More colours than a palette holds (text edges, a shadow): k-means refines the palette."""
+    screen_image = Image.new("RGB", (160, 120), (246, 247, 249))
+    screen_image.paste(Image.linear_gradient("L").resize((160, 40)).convert("RGB"), (0, 0))
+    for row in range(120):
+        for column in range(0, 160, 7):
+            shade = (row * 13 + column * 7) % 256
+            screen_image.putpixel((column, row), (shade, 255 - shade, (shade * 3) % 256))
+    assert len(screen_image.getcolors(100000) or []) > 256
+    sources = [save(tmp_path, "s.png", screen_image)]
+    errors = {}
+    for quality in ("fast", "balanced", "best"):
         out = tmp_path / f"{quality}.gif"
-        compose_gif(
-            sources,
-            build_options({"quality": quality, "colors": "8"}, 1, 1280),
-            str(out),
-            MAX_PIXELS,
-        )
+        options = build_options({"quality": quality}, 1, 1280)
+        compose_gif(sources, options, str(out), MAX_PIXELS)
         with Image.open(out) as gif:
-            # Dithering scatters the few colours: far more colour changes between neighbours.
-            rgb = gif.convert("RGB")
-            colours[quality] = sum(
-                rgb.getpixel((x, y)) != rgb.getpixel((x + 1, y))
-                for x in range(63)
-                for y in range(64)
+            difference = ImageChops.difference(gif.convert("RGB"), screen_image)
+            errors[quality] = sum(
+                v * v * n for v, n in enumerate(difference.convert("L").histogram())
             )
-    assert colours["balanced"] > colours["fast"] * 1.2
+    assert errors["best"] <= errors["balanced"] < errors["fast"]
 
 
 def test_long_identical_run_is_held_past_the_16_bit_delay(tmp_path: Path):
