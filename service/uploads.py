@@ -74,6 +74,8 @@ async def receive_upload(request: web.Request, spool: Path, settings: Settings) 
     text_parts = 0
     while (part := await _next_part(reader)) is not None:
         name, filename = _part_names(part)
+        # A photo counts as a file; an empty picker part (no name, no bytes) as a text part,
+        # so thousands of them are capped like any other text.
         if name == FILE_FIELD and await _receive_file(part, filename, upload, spool, settings):
             continue
         text_parts += 1

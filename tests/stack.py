@@ -71,16 +71,24 @@ def nginx_or_skip() -> str:
     return nginx
 
 
-def _wait_healthy(stack: RunningStack, timeout_s: float = 30) -> None:
+def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
+    """Until url/healthz answers 200; raises if the process exits or time runs out."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if stack.process.poll() is not None:
-            raise RuntimeError(f"the stack exited:\n{stack.log.read_text()}")
+        if process.poll() is not None:
+            raise RuntimeError("the service exited")
         try:
-            with urllib.request.urlopen(f"{stack.url}/healthz", timeout=2) as resp:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as resp:
                 if resp.status == 200:
                     return
         except OSError:
             time.sleep(0.1)
-    stack.stop()
-    raise RuntimeError(f"the stack never became healthy:\n{stack.log.read_text()}")
+    raise RuntimeError("the service never became healthy")
+
+
+def _wait_healthy(stack: RunningStack) -> None:
+    try:
+        wait_healthy(stack.url, stack.process)
+    except RuntimeError as failure:
+        stack.stop()
+        raise RuntimeError(f"{failure}:\n{stack.log.read_text()}") from None

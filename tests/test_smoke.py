@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from PIL import Image
 from service.smoke import CHECKS, FRAME_SIZE, FRAMES, check_created, gif_frame_colours
 from service.smoke_http import CheckFailed
 
-from .stack import RunningStack, free_port, nginx_or_skip, start_stack
+from .stack import RunningStack, free_port, nginx_or_skip, start_stack, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 TOTAL = len(CHECKS)
@@ -51,19 +50,6 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         assert process.wait(timeout=30) == 0
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the service exited"
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("the service never became healthy")
 
 
 def smoke(*args: str, script: bool = False) -> subprocess.CompletedProcess[str]:
