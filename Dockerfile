@@ -16,7 +16,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY service/ service/
 COPY nginx/ nginx/
-# Editable (-e), so the code stays in /app: service/nginx_conf.py reads its templates from
+# Editable (-e), so the code stays in /app: service/ops/nginx_conf.py reads its templates from
 # /app/nginx, next to the package, which a plain install into site-packages would leave behind.
 # Installed as root, so the running user cannot change the code.
 RUN pip install --no-cache-dir -e .

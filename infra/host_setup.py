@@ -14,7 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from service.nginx_conf import render_site
+from service.ops.nginx_conf import render_site
 from service.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -51,9 +51,9 @@ from bench_runs import (
 )
 from PIL import Image
 
-from service.compose import fit_frame, output_size
-from service.images import open_frame
-from service.options import QUALITIES, ComposeOptions
+from service.compose.gif import fit_frame, output_size
+from service.compose.images import open_frame
+from service.compose.options import QUALITIES, ComposeOptions
 
 REPO = Path(__file__).resolve().parents[1]
 DURATION_MS = 100

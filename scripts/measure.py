@@ -17,8 +17,8 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.compose import Source, compose_gif
-from service.options import build_options
+from service.compose.gif import Source, compose_gif
+from service.compose.options import build_options
 from tests.stack import start_stack
 
 MIB = 1024 * 1024

@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from aiohttp import web
-
-from .app import create_app
 from .settings import help_text, settings_or_exit
+from .web.app import serve
 
 
 def main(argv: list[str]) -> int:
@@ -20,14 +18,7 @@ def main(argv: list[str]) -> int:
         return 2
     settings = settings_or_exit("gifsvc")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    web.run_app(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        # Let running compositions finish (or time out) before the pool is shut down.
-        shutdown_timeout=settings.compose_timeout + 5,
-        print=None,
-    )
+    serve(settings)
     return 0
 
 

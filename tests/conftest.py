@@ -15,9 +15,9 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 from PIL import Image
 
-from service.app import create_app
-from service.keys import POOL
 from service.settings import Settings
+from service.web.app import create_app
+from service.web.keys import POOL
 
 KIB = 1024
 

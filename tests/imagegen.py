@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image
 
-from service.compose import Source
+from service.compose.gif import Source
 
 RGB = tuple[int, int, int]
 Box = tuple[int, int, int, int]

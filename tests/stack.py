@@ -12,7 +12,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.stack import find_nginx
+from service.ops.stack import find_nginx
 
 
 def free_port() -> int:
@@ -47,7 +47,7 @@ def start_stack(data_dir: Path, **env: str) -> RunningStack:
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "service.stack"],
+            [sys.executable, "-m", "service.ops.stack"],
             env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,

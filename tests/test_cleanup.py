@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from service.cleanup import LEFTOVER_AGE_S, clean
+from service.ops.cleanup import LEFTOVER_AGE_S, clean
 from service.settings import Settings
-from service.storage import ensure_dirs, spool_dir
+from service.storage.files import ensure_dirs, spool_dir
 
 OLD_ID, NEW_ID, BUSY_ID = "a" * 32, "b" * 32, "c" * 32
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops
 
-from service.compose import ComposeResult, Source, compose_gif, output_size
+from service.compose.gif import ComposeResult, Source, compose_gif, output_size
+from service.compose.gifinfo import GifInfo, read_gif_info
+from service.compose.options import ComposeOptions, build_options
 from service.errors import UnsupportedImage
-from service.gifinfo import GifInfo, read_gif_info
-from service.options import ComposeOptions, build_options
 
 from .imagegen import (
     BLUE,

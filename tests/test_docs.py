@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from service.compose.options import FIELDS
 from service.errors import ALL_ERRORS
-from service.options import FIELDS
 from service.settings import Settings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import ClientResponse
 
 from service.errors import ALL_ERRORS
-from service.keys import POOL
+from service.web.keys import POOL
 
 from .conftest import (
     KIB,

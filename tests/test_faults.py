@@ -16,9 +16,9 @@ from typing import Any
 
 from PIL import Image
 
-from service.cleanup import clean
-from service.keys import POOL
+from service.ops.cleanup import clean
 from service.settings import Settings
+from service.web.keys import POOL
 
 from .conftest import (
     MULTIPART_B,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.formats import ALLOWED_FORMATS, SNIFF_BYTES, sniff_format
+from service.compose.formats import ALLOWED_FORMATS, SNIFF_BYTES, sniff_format
 
 from .imagegen import RED, encode, solid
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.gifinfo import read_gif_info
+from service.compose.gifinfo import read_gif_info
 
 from .imagegen import BLUE, GREEN, RED, YELLOW, animated, save, solid, write_bytes
 

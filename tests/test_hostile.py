@@ -29,8 +29,7 @@ from aiohttp.test_utils import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
-from service.errors import BadField
-from service.options import (
+from service.compose.options import (
     FIELDS,
     FITS,
     MAX_COLORS,
@@ -40,8 +39,9 @@ from service.options import (
     build_options,
     parse_field,
 )
+from service.compose.timing import MAX_DURATION_MS, MIN_DURATION_MS
+from service.errors import BadField
 from service.settings import Settings
-from service.timing import MAX_DURATION_MS, MIN_DURATION_MS
 
 from . import hostile as h
 from .conftest import KIB, ClientFactory, files_under

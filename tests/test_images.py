@@ -10,9 +10,9 @@ import pytest
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
-from service.compose import Source
+from service.compose.gif import Source
+from service.compose.images import open_frame
 from service.errors import CorruptImage, GifError, ImageTooLarge, UnsupportedImage
-from service.images import open_frame
 
 from .imagegen import (
     BLUE,

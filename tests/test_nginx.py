@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from PIL import Image
 
-from service.gifinfo import read_gif_info
+from service.compose.gifinfo import read_gif_info
 from service.units import MIB
 
 from .conftest import MULTIPART_B, files_under, form, png_bytes

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from service.nginx_conf import main, render_site
+from service.ops.nginx_conf import main, render_site
 from service.settings import Settings
 
 

@@ -6,8 +6,14 @@ from typing import Any
 
 import pytest
 
+from service.compose.options import (
+    DEFAULT_DURATION_MS,
+    FIELDS,
+    ComposeOptions,
+    build_options,
+    parse_field,
+)
 from service.errors import BadField
-from service.options import DEFAULT_DURATION_MS, FIELDS, ComposeOptions, build_options, parse_field
 
 MAX_SIDE = 1280
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from service.gifinfo import read_gif_info
+from service.compose.gifinfo import read_gif_info
 from service.units import size_words
 
 from .stack import RunningStack, nginx_or_skip, start_stack

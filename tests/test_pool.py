@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from service.keys import POOL
+from service.web.keys import POOL
 
 from .conftest import SLOW_LIMITS, ClientFactory, files_under, form, png_bytes, wait_until_busy
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from service.smoke import CHECKS, FRAME_SIZE, FRAMES, check_created, gif_frame_colours
-from service.smoke_http import CheckFailed
+from service.ops.smoke import CHECKS, FRAME_SIZE, FRAMES, check_created, gif_frame_colours
+from service.ops.smoke_http import CheckFailed
 
 from .stack import RunningStack, free_port, nginx_or_skip, start_stack, wait_healthy
 
@@ -54,7 +54,9 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def smoke(*args: str, script: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the smoke test: through scripts/smoke, or its module directly (no install step)."""
-    argv = [str(ROOT / "scripts" / "smoke")] if script else [sys.executable, "-m", "service.smoke"]
+    argv = (
+        [str(ROOT / "scripts" / "smoke")] if script else [sys.executable, "-m", "service.ops.smoke"]
+    )
     return subprocess.run(
         [*argv, *args], capture_output=True, text=True, timeout=180, cwd=ROOT, check=False
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from service.ops.stack import commands
 from service.settings import Settings
-from service.stack import commands
 
 
 def test_without_nginx_aiohttp_alone_takes_the_public_port(settings: Settings):

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from service.timing import MIN_DURATION_MS, to_centiseconds
+from service.compose.timing import MIN_DURATION_MS, to_centiseconds
 
 
 def test_33_ms_frames_play_as_30_30_40() -> None:

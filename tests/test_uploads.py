@@ -13,7 +13,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
 from service.settings import Settings
-from service.uploads import display_name
+from service.web.uploads import display_name
 
 from .conftest import KIB, MULTIPART_B, files_under, form, png_bytes, raw_multipart
 

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from PIL import Image
 
-from service.gifinfo import read_gif_info
+from service.compose.gifinfo import read_gif_info
 from service.settings import Settings
 
 from .conftest import files_under, form, png_bytes

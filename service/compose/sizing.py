@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .compose import ComposeResult, Source, compose_gif
+from .gif import ComposeResult, Source, compose_gif
 from .options import ComposeOptions
 
 MAX_ATTEMPTS = 6

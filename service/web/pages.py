@@ -9,7 +9,7 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-from .units import size_words
+from ..units import size_words
 
 TITLES = {
     400: "Please check the form",
@@ -97,4 +97,4 @@ def _render(name: str, raw: dict[str, str] | None = None, **values: Any) -> str:
 
 @cache
 def _template(name: str) -> Template:
-    return Template(resources.files("service").joinpath("templates", name).read_text("utf-8"))
+    return Template(resources.files("service.web").joinpath("templates", name).read_text("utf-8"))

@@ -1,4 +1,4 @@
-"""`python -m service.stack`: nginx and aiohttp together in the foreground (scripts/run).
+"""`python -m service.ops.stack`: nginx and aiohttp together in the foreground (scripts/run).
 
 nginx on the public port serves downloads and proxies the rest to aiohttp. Where nginx is not
 installed, aiohttp alone listens on the public port and serves downloads itself. Ctrl-C or
@@ -18,8 +18,8 @@ import sys
 import time
 from types import FrameType
 
+from ..settings import Settings, settings_or_exit
 from .nginx_conf import write_local_config
-from .settings import Settings, settings_or_exit
 
 log = logging.getLogger("gifsvc.stack")
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")

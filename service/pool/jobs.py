@@ -10,12 +10,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .compose import ComposeResult, Source
-from .estimate import Estimate, estimate_gif
-from .images import harden_pillow
-from .options import ComposeOptions
-from .sizing import compose_within
-from .storage import no_room_is_storage_full
+from ..compose.estimate import Estimate, estimate_gif
+from ..compose.gif import ComposeResult, Source
+from ..compose.images import harden_pillow
+from ..compose.options import ComposeOptions
+from ..compose.sizing import compose_within
+from ..storage.files import no_room_is_storage_full
 
 # CPU seconds one job may use (set by init_worker): a backstop behind the parent's wall-clock
 # limit, for a worker the parent cannot reach. Past it the kernel stops the process.

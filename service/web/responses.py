@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from .compose import ComposeResult
-from .errors import Busy, GifError
-from .options import ComposeOptions
+from ..compose.gif import ComposeResult
+from ..compose.options import ComposeOptions
+from ..compose.timing import timing_warnings
+from ..errors import Busy, GifError
 from .pages import error_page
-from .timing import timing_warnings
 
 log = logging.getLogger(__name__)
 FORM_ROUTE = "/gif"

@@ -10,19 +10,26 @@ from typing import Any
 
 from aiohttp import web
 
-from .errors import BadMultipart, Busy, TooManyFrames
+from ..compose.options import build_options, declared_frames
+from ..compose.timing import timing_warnings
+from ..errors import BadMultipart, Busy, TooManyFrames
+from ..pool.jobs import estimate_job
+from ..settings import Settings
+from ..storage.files import (
+    free_bytes,
+    new_id,
+    no_room_is_storage_full,
+    part_path,
+    publish,
+    spool_dir,
+)
 from .keys import INDEX_HTML, POOL, SETTINGS
 from .limits import client_config
-from .options import build_options, declared_frames
 from .pages import result_page
 from .responses import gif_json, wants_json
-from .settings import Settings
-from .storage import free_bytes, new_id, no_room_is_storage_full, part_path, publish, spool_dir
-from .timing import timing_warnings
 from .uploads import Upload, receive_upload
-from .worker import estimate_job
 
-STATIC_DIR = Path(str(resources.files("service").joinpath("static")))
+STATIC_DIR = Path(str(resources.files("service.web").joinpath("static")))
 
 
 async def index(request: web.Request) -> web.Response:

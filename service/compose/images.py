@@ -12,7 +12,7 @@ from functools import cache
 
 from PIL import Image, ImageCms, ImageFile
 
-from .errors import CorruptImage, GifError, ImageTooLarge, UnsupportedImage
+from ..errors import CorruptImage, GifError, ImageTooLarge, UnsupportedImage
 from .formats import OPENED_AS, SNIFF_BYTES, sniff_format
 
 # EXIF orientation -> the transpose that makes the image upright.

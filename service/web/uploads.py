@@ -17,8 +17,10 @@ from aiohttp import BodyPartReader, MultipartReader, web
 from aiohttp.http_exceptions import BadHttpMessage
 from aiohttp.multipart import BadContentDispositionHeader, BadContentDispositionParam
 
-from .compose import Source
-from .errors import (
+from ..compose.formats import SNIFF_BYTES, sniff_format
+from ..compose.gif import Source
+from ..compose.options import FIELDS, parse_field
+from ..errors import (
     BadField,
     BadMultipart,
     FileTooLarge,
@@ -28,11 +30,9 @@ from .errors import (
     TooManyFrames,
     UnsupportedImage,
 )
-from .formats import SNIFF_BYTES, sniff_format
-from .options import FIELDS, parse_field
-from .settings import Settings
-from .storage import free_bytes, no_room_is_storage_full
-from .units import size_words
+from ..settings import Settings
+from ..storage.files import free_bytes, no_room_is_storage_full
+from ..units import size_words
 
 FILE_FIELD = "photo"
 CHUNK_BYTES = 256 * 1024

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from .errors import BadField
+from ..errors import BadField
 from .timing import MAX_DURATION_MS, MIN_DURATION_MS
 
 Fit = Literal["contain", "cover", "stretch", "none"]

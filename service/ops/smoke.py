@@ -1,4 +1,4 @@
-"""`python -m service.smoke URL`: check from the outside that a deployed gifsvc really works.
+"""`python -m service.ops.smoke URL`: check from the outside that a deployed gifsvc really works.
 
 What a person runs after `cdk deploy` (scripts/smoke wraps it). It makes a few frames in memory,
 uploads them as a browser would, downloads the GIF and decodes it, and walks the error answers a

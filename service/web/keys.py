@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .pool import ComposerPool
-from .settings import Settings
+from ..pool.composer import ComposerPool
+from ..settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", ComposerPool)

@@ -19,10 +19,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .compose import ComposeResult, Source
-from .errors import Busy, ComposeFailed, GifError
-from .options import ComposeOptions
-from .worker import compose_job, init_worker, ping
+from ..compose.gif import ComposeResult, Source
+from ..compose.options import ComposeOptions
+from ..errors import Busy, ComposeFailed, GifError
+from .jobs import compose_job, init_worker, ping
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,7 +54,7 @@ class ComposerPool:
         # Forkserver: workers start from a clean, preloaded process, not a fork of a threaded
         # event loop; so they inherit nothing, and init_worker sets Pillow's guards.
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["service.worker"])
+        self._context.set_forkserver_preload(["service.pool.jobs"])
 
     async def start(self) -> None:
         slots = [self._new_slot() for _ in range(self.workers)]

@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .compose import Source, compose_gif
+from .gif import Source, compose_gif
 from .gifinfo import read_gif_info
 from .options import ComposeOptions
 

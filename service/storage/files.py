@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import StorageFull
+from ..errors import StorageFull
 
 GIF_NAME = re.compile(r"^[0-9a-f]{32}\.gif$")
 PART_NAME = re.compile(r"^\.[0-9a-f]{32}\.gif\.part$")

@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from ..pool.composer import ComposerPool
+from ..settings import Settings
+from ..storage.files import ensure_dirs
 from .downloads import DOWNLOAD_ROUTE, download
 from .keys import INDEX_HTML, POOL, SETTINGS
 from .limits import client_config
 from .pages import index_page
-from .pool import ComposerPool
 from .responses import add_security_headers, render_errors
-from .settings import Settings
-from .storage import ensure_dirs
 from .views import (
     STATIC_DIR,
     config,
@@ -48,6 +48,18 @@ def create_app(settings: Settings) -> web.Application:
         app.router.add_get(DOWNLOAD_ROUTE, download)
         log.info("no nginx in front: aiohttp serves /download/ itself")
     return app
+
+
+def serve(settings: Settings) -> None:
+    """Run the app until SIGINT or SIGTERM (what `python -m service` does)."""
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        # Let running compositions finish (or time out) before the pool is shut down.
+        shutdown_timeout=settings.compose_timeout + 5,
+        print=None,
+    )
 
 
 async def _directories(app: web.Application) -> AsyncIterator[None]:

@@ -9,8 +9,8 @@ import time
 
 from aiohttp import web
 
+from ..storage.files import GIF_NAME
 from .keys import SETTINGS
-from .storage import GIF_NAME
 
 DOWNLOAD_ROUTE = "/download/{name}"
 

@@ -1,4 +1,4 @@
-"""The HTTP side of `service.smoke`: raw requests, multipart bodies and check failures.
+"""The HTTP side of `service.ops.smoke`: raw requests, multipart bodies and check failures.
 
 Built on http.client rather than urllib so that paths go out exactly as written (the traversal
 check depends on it), no status raises, redirects are not followed and no proxy sits between the

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .formats import ALLOWED_FORMATS
-from .options import DEFAULT_DURATION_MS, FITS, MAX_LOOP
-from .settings import Settings
-from .timing import MAX_DURATION_MS, MIN_DURATION_MS
+from ..compose.formats import ALLOWED_FORMATS
+from ..compose.options import DEFAULT_DURATION_MS, FITS, MAX_LOOP
+from ..compose.timing import MAX_DURATION_MS, MIN_DURATION_MS
+from ..settings import Settings
 
 
 def client_config(settings: Settings) -> dict[str, Any]:

@@ -1,0 +1,115 @@
+"""Rendering nginx's configuration from the settings: the one template both the local run
+(scripts/run) and the EC2 host use, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..settings import Settings, settings_or_exit
+from ..units import size_words
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "nginx"
+SITE_TEMPLATE = "gifsvc-site.conf.template"
+MAIN_TEMPLATE = "nginx.conf.template"
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+_TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+_UPSTREAM = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}")
+
+
+def render(template: str, values: Mapping[str, object]) -> str:
+    """Fill {{name}} placeholders; a placeholder with no value is an error, not a blank."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise KeyError(f"no value for {{{{{name}}}}} in the nginx template")
+        return str(values[name])
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def site_values(
+    settings: Settings, downloads_dir: Path | None = None, upstream: str | None = None
+) -> dict[str, object]:
+    """The template's values; upstream (HOST:PORT) is where nginx finds aiohttp when that is
+    not this machine's GIFSVC_HOST:GIFSVC_PORT (docker-compose's `app:8080`)."""
+    upstream_host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
+    return {
+        "public_port": settings.public_port,
+        "upstream": upstream or f"{upstream_host}:{settings.port}",
+        "downloads_dir": (downloads_dir or settings.downloads_dir).resolve(),
+        "max_request_bytes": settings.max_request_bytes,
+        "max_request_size": size_words(settings.max_request_bytes),
+        # The upload itself may take this long, then its composition.
+        "proxy_read_timeout_s": int(settings.upload_timeout + settings.compose_timeout) + 30,
+        "rate_per_minute": settings.rate_per_minute,
+        "connections_per_client": settings.connections_per_client,
+    }
+
+
+def render_site(
+    settings: Settings, downloads_dir: Path | None = None, upstream: str | None = None
+) -> str:
+    template = (TEMPLATE_DIR / SITE_TEMPLATE).read_text("utf-8")
+    return render(template, site_values(settings, downloads_dir, upstream))
+
+
+def write_local_config(settings: Settings, access_log: str = "/dev/stdout") -> Path:
+    """Write nginx.conf and the site under the data directory; returns nginx.conf's path."""
+    nginx_dir = settings.nginx_dir.resolve()
+    for name in _TEMP_DIRS:
+        (nginx_dir / name).mkdir(parents=True, exist_ok=True)
+    site = nginx_dir / "gifsvc-site.conf"
+    site.write_text(render_site(settings), "utf-8")
+    main = nginx_dir / "nginx.conf"
+    values = {
+        # As root, nginx's workers would drop to "nobody" and could not read the data
+        # directory; run them as the user who runs the service instead.
+        "user_directive": f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
+        "nginx_dir": nginx_dir,
+        "access_log": access_log,
+        "site_conf": site,
+    }
+    main.write_text(render((TEMPLATE_DIR / MAIN_TEMPLATE).read_text("utf-8"), values), "utf-8")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m service.nginx_conf",
+        description="Print the nginx site for the GIFSVC_* settings (the EC2 host's, Compose's).",
+    )
+    parser.add_argument("--downloads-dir", type=Path, help="where the host keeps the GIFs")
+    parser.add_argument(
+        "--upstream",
+        type=_upstream,
+        metavar="HOST:PORT",
+        help="where nginx reaches aiohttp (default: GIFSVC_HOST:GIFSVC_PORT)",
+    )
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write here (default: stdout)")
+    args = parser.parse_args(argv)
+    settings = settings_or_exit("gifsvc nginx_conf")
+    site = render_site(settings, args.downloads_dir, args.upstream)
+    if args.out is None:
+        sys.stdout.write(site)
+    else:
+        args.out.write_text(site, "utf-8")
+    return 0
+
+
+def _upstream(value: str) -> str:
+    """HOST:PORT as nginx's proxy_pass takes it; anything else would break the whole site."""
+    if not _UPSTREAM.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, not {value!r}")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())
