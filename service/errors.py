@@ -15,8 +15,11 @@ class GifError(Exception):
 
     status: ClassVar[int] = 500
     code: ClassVar[str] = "compose_failed"
+    # What a person reads when the raiser has nothing more specific to say.
+    default_message: ClassVar[str] = "Composing this GIF failed; please try again."
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str | None = None, field: str | None = None) -> None:
+        message = message or self.default_message
         super().__init__(message, field)
         self.message = message
         self.field = field
@@ -69,11 +72,38 @@ class Busy(GifError):
     """The queue is full or the composition ran out of time: try again shortly."""
 
     status, code = 503, "busy"
+    default_message = "The server is busy composing other GIFs; try again in a few seconds."
     retry_after_s: ClassVar[int] = 5
 
 
 class StorageFull(GifError):
     status, code = 507, "storage_full"
+
+
+class NotFound(GifError):
+    """No such path, or no such GIF (never made, or expired)."""
+
+    status, code = 404, "not_found"
+    default_message = "There is no such page or GIF; a GIF may have expired."
+
+
+class MethodNotAllowed(GifError):
+    status, code = 405, "method_not_allowed"
+    default_message = "This address does not take that method."
+
+
+class BadRequest(GifError):
+    """A request refused before it reached a handler: bad framing or headers."""
+
+    status, code = 400, "bad_request"
+    default_message = "The request is malformed."
+
+
+class InternalError(GifError):
+    """Anything unexpected: logged with its traceback, answered without details."""
+
+    status, code = 500, "internal_error"
+    default_message = "Something went wrong on our side; please try again."
 
 
 ALL_ERRORS: tuple[type[GifError], ...] = (
@@ -89,4 +119,17 @@ ALL_ERRORS: tuple[type[GifError], ...] = (
     ComposeFailed,
     Busy,
     StorageFull,
+    NotFound,
+    MethodNotAllowed,
+    BadRequest,
+    InternalError,
 )
+
+
+def error_for_status(status: int) -> type[GifError]:
+    """The class for an HTTP status a framework answered on its own (by status, never text)."""
+    # 403: aiohttp's refusal to list a static directory; to a client, nothing is there.
+    known = {403: NotFound, 404: NotFound, 405: MethodNotAllowed}
+    if status in known:
+        return known[status]
+    return InternalError if status >= 500 else BadRequest

@@ -38,6 +38,7 @@ from service.compose.options import (
     ComposeOptions,
     build_options,
     parse_field,
+    parse_fields,
 )
 from service.compose.timing import MAX_DURATION_MS, MIN_DURATION_MS
 from service.errors import BadField
@@ -529,7 +530,7 @@ def test_build_options_gives_options_or_names_a_given_field(
     raw: dict[str, str], frames: int, max_side: int
 ):
     try:
-        options = build_options(raw, frames, max_side)
+        options = build_options(parse_fields(raw, max_side), frames, max_side)
     except BadField as exc:
         assert exc.field in raw and exc.field in FIELDS
         assert exc.message.endswith(".")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from dataclasses import MISSING, dataclass, fields
+from typing import Any, ClassVar, Literal, get_args
 
 from ..errors import BadField
 from .timing import MAX_DURATION_MS, MIN_DURATION_MS
@@ -19,12 +19,11 @@ FITS: tuple[str, ...] = get_args(Fit)
 # fast: one pass, no dithering; balanced (default): the best size for its quality; best: the
 # closest colours, whatever the bytes.
 Quality = Literal["fast", "balanced", "best"]
-QUALITIES: tuple[str, ...] = get_args(Quality)
+QUALITIES: tuple[Quality, ...] = get_args(Quality)
 MIN_COLORS, MAX_COLORS = 2, 256
 MIN_MAX_BYTES = 1024  # a smaller target cannot hold a useful GIF
 RGB = tuple[int, int, int]
 
-DEFAULT_DURATION_MS = 500
 # GIF's loop extension counts repeats in 16 bits; loop N plays N times, so N-1 must fit.
 MAX_LOOP = 65536
 _HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6})")
@@ -32,7 +31,13 @@ _HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6})")
 
 @dataclass(frozen=True)
 class ComposeOptions:
-    """How to make the GIF; width/height None means "from the first frame"."""
+    """How to make the GIF; width/height None means "from the first frame".
+
+    The one home of every default: the form, /api/config and the page all read them here.
+    """
+
+    # Each frame's delay when the form names none (durations_ms holds the chosen ones).
+    DEFAULT_DURATION_MS: ClassVar[int] = 500
 
     durations_ms: tuple[int, ...]
     loop: int = 0
@@ -136,35 +141,37 @@ def parse_field(name: str, raw: str, max_side: int) -> Any:
     return _PARSERS[name](raw.strip(), max_side)
 
 
-def declared_frames(raw_fields: Mapping[str, str], uploaded: int) -> int:
-    """The frame count an estimate is for: the `frames` field, else the files sent."""
-    raw = raw_fields.get("frames", "").strip()
-    return int(parse_field("frames", raw, 0)) if raw else uploaded
-
-
-def build_options(raw_fields: Mapping[str, str], frame_count: int, max_side: int) -> ComposeOptions:
-    """Options for frame_count frames from the form's text fields (blank ones count as unset)."""
-    given = {
+def parse_fields(raw_fields: Mapping[str, str], max_side: int) -> dict[str, Any]:
+    """The typed value of each known field; blank ones count as unset, unknown ones are ignored."""
+    return {
         name: parse_field(name, raw, max_side)
         for name, raw in raw_fields.items()
         if name in _PARSERS and raw.strip()
     }
-    duration = given.get("duration", DEFAULT_DURATION_MS)
+
+
+def option_defaults() -> dict[str, Any]:
+    """Every ComposeOptions field that has a default, with it."""
+    return {f.name: f.default for f in fields(ComposeOptions) if f.default is not MISSING}
+
+
+# The form fields that are ComposeOptions fields of the same name and meaning.
+_SAME_NAME = frozenset(option_defaults()) & FIELDS
+
+
+def declared_frames(given: Mapping[str, Any], uploaded: int) -> int:
+    """The frame count an estimate is for: the `frames` field, else the files sent."""
+    return int(given.get("frames", uploaded))
+
+
+def build_options(given: Mapping[str, Any], frame_count: int, max_side: int) -> ComposeOptions:
+    """Options for frame_count frames from the form's parsed fields (parse_fields)."""
+    duration = given.get("duration", ComposeOptions.DEFAULT_DURATION_MS)
     durations: tuple[int, ...] = given.get("durations", (duration,) * frame_count)
     if len(durations) != frame_count:
         raise BadField(
             f"durations has {len(durations)} values but {frame_count} frames were uploaded.",
             "durations",
         )
-    return ComposeOptions(
-        durations_ms=durations,
-        loop=given.get("loop", 0),
-        fit=given.get("fit", "contain"),
-        width=given.get("width"),
-        height=given.get("height"),
-        background=given.get("background", (255, 255, 255)),
-        max_side=max_side,
-        quality=given.get("quality", "balanced"),
-        colors=given.get("colors", MAX_COLORS),
-        max_bytes=given.get("max_bytes"),
-    )
+    chosen = {name: value for name, value in given.items() if name in _SAME_NAME}
+    return ComposeOptions(durations_ms=durations, max_side=max_side, **chosen)

@@ -111,7 +111,7 @@ class ComposerPool:
             raise
         except Exception:
             log.exception("composition failed")
-            raise ComposeFailed("Composing this GIF failed; please try again.") from None
+            raise ComposeFailed() from None
         except asyncio.CancelledError:
             slot = self._replace(slot)  # nobody waits for the result: stop burning CPU on it
             raise
@@ -120,7 +120,7 @@ class ComposerPool:
 
     async def _acquire(self) -> _Slot:
         if self._free.empty() and self._waiting >= self.queue:
-            raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+            raise Busy()
         self._waiting += 1
         try:
             return await self._free.get()

@@ -9,6 +9,7 @@ import time
 
 from aiohttp import web
 
+from ..errors import NotFound
 from ..storage.files import GIF_NAME
 from .keys import SETTINGS
 
@@ -28,13 +29,13 @@ async def download(request: web.Request) -> web.FileResponse:
     settings = request.app[SETTINGS]
     name = request.match_info["name"]
     if GIF_NAME.fullmatch(name) is None:
-        raise web.HTTPNotFound()
+        raise NotFound()
     path = settings.downloads_dir / name
     try:
         expired = path.stat().st_mtime + settings.ttl < time.time()
     except FileNotFoundError:
-        raise web.HTTPNotFound() from None
+        raise NotFound() from None
     if expired:
-        raise web.HTTPNotFound()
+        raise NotFound()
     inline = request.query.get("inline") == "1"
     return web.FileResponse(path, headers=download_headers(name, inline))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aiohttp import BodyPartReader, MultipartReader, web
 from aiohttp.http_exceptions import BadHttpMessage
@@ -19,7 +20,7 @@ from aiohttp.multipart import BadContentDispositionHeader, BadContentDisposition
 
 from ..compose.formats import SNIFF_BYTES, sniff_format
 from ..compose.gif import Source
-from ..compose.options import FIELDS, parse_field
+from ..compose.options import FIELDS, parse_fields
 from ..errors import (
     BadField,
     BadMultipart,
@@ -62,7 +63,7 @@ _MALFORMED = (
 @dataclass
 class Upload:
     files: list[Source] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)  # parsed: parse_fields' values
     received_bytes: int = 0
 
 
@@ -217,9 +218,9 @@ async def _receive_field(
         text = value.decode("utf-8")
     except UnicodeDecodeError:
         raise BadField(f"{name} is not valid text.", name) from None
-    if text.strip():
-        parse_field(name, text, settings.max_side)  # refuse a bad value before reading on
-    upload.fields[name] = text
+    # Parsed now, so a bad value is refused before the rest is read; a blank one unsets it.
+    upload.fields.pop(name, None)
+    upload.fields.update(parse_fields({name: text}, settings.max_side))
 
 
 def _too_large_request(settings: Settings) -> str:

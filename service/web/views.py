@@ -76,7 +76,7 @@ async def healthz(request: web.Request) -> web.Response:
 async def _create_gif(request: web.Request) -> dict[str, Any]:
     settings, pool = request.app[SETTINGS], request.app[POOL]
     if pool.is_full():  # refuse before reading a byte of the body
-        raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+        raise Busy()
     with spool_dir(settings.spool_dir) as spool:
         upload = await _receive_in_time(request, spool, settings)
         options = build_options(upload.fields, len(upload.files), settings.max_side)
@@ -98,7 +98,7 @@ async def estimate(request: web.Request) -> web.Response:
     """POST /api/estimate: the expected size and time, from a sample of the first frames."""
     settings, pool = request.app[SETTINGS], request.app[POOL]
     if pool.is_full():
-        raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+        raise Busy()
     with spool_dir(settings.spool_dir) as spool:
         upload = await _receive_in_time(request, spool, settings)
         frames = declared_frames(upload.fields, len(upload.files))

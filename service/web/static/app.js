@@ -336,7 +336,7 @@ function globalDelayMs() {
 }
 
 function coloursValue() {
-  return wholeNumber("colors", $("colors").value, 2, 256, "colours");
+  return wholeNumber("colors", $("colors").value, limits.min_colors, limits.max_colors, "colours");
 }
 
 function maxBytesValue() {
