@@ -10,8 +10,9 @@ from aiohttp import web
 from ..pool.composer import ComposerPool
 from ..settings import Settings
 from ..storage.files import ensure_dirs
+from ..storage.local import LocalStorage
 from .downloads import DOWNLOAD_ROUTE, download
-from .keys import INDEX_HTML, POOL, SETTINGS
+from .keys import INDEX_HTML, POOL, SETTINGS, STORAGE
 from .limits import client_config
 from .pages import index_page
 from .responses import add_security_headers, render_errors
@@ -32,6 +33,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[render_errors])
     app.on_response_prepare.append(add_security_headers)
     app[SETTINGS] = settings
+    app[STORAGE] = LocalStorage(settings.downloads_dir, settings.ttl)
     app[INDEX_HTML] = index_page(client_config(settings))
     app.cleanup_ctx.append(_directories)
     app.cleanup_ctx.append(_pool)

@@ -10,20 +10,14 @@ from typing import Any
 
 from aiohttp import web
 
+from ..compose.gif import ComposeResult
 from ..compose.options import build_options, declared_frames
 from ..compose.timing import timing_warnings
 from ..errors import BadMultipart, Busy, TooManyFrames
 from ..pool.jobs import estimate_job
 from ..settings import Settings
-from ..storage.files import (
-    free_bytes,
-    new_id,
-    no_room_is_storage_full,
-    part_path,
-    publish,
-    spool_dir,
-)
-from .keys import INDEX_HTML, POOL, SETTINGS
+from ..storage.files import free_bytes, spool_dir
+from .keys import INDEX_HTML, POOL, SETTINGS, STORAGE
 from .limits import client_config
 from .pages import result_page
 from .responses import gif_json, wants_json
@@ -80,18 +74,15 @@ async def _create_gif(request: web.Request) -> dict[str, Any]:
     with spool_dir(settings.spool_dir) as spool:
         upload = await _receive_in_time(request, spool, settings)
         options = build_options(upload.fields, len(upload.files), settings.max_side)
-        gif_id = new_id()
-        part = part_path(settings.downloads_dir, gif_id)
-        try:
-            result = await pool.compose(upload.files, options, str(part))
+
+        async def compose(path: str) -> ComposeResult:
+            result = await pool.compose(upload.files, options, path)
             if request.transport is None or request.transport.is_closing():
                 raise BadMultipart("The connection closed before the GIF was ready.")
-            with no_room_is_storage_full("publish the GIF"):
-                published = publish(settings.downloads_dir, gif_id)
-        finally:
-            part.unlink(missing_ok=True)  # only there if something failed before the rename
-    expires = published.stat().st_mtime + settings.ttl
-    return gif_json(gif_id, result, options, expires)
+            return result
+
+        published = await request.app[STORAGE].publish(compose)
+    return gif_json(published.gif_id, published.made, options, published.expires_at)
 
 
 async def estimate(request: web.Request) -> web.Response:
