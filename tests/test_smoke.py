@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from service.ops.smoke import CHECKS, FRAME_SIZE, FRAMES, check_created, gif_frame_colours
+from service.ops.smoke import CHECKS
+from service.ops.smoke_checks import FRAME_SIZE, FRAMES, check_created, gif_frame_colours
 from service.ops.smoke_http import CheckFailed
 
 from .stack import RunningStack, free_port, nginx_or_skip, start_stack, wait_healthy

@@ -49,19 +49,7 @@ def commands(settings: Settings, nginx: str | None) -> list[tuple[list[str], dic
 
 def run(settings: Settings) -> int:
     nginx = find_nginx()
-    if nginx is None:
-        log.warning(
-            "nginx is not installed: aiohttp alone serves everything, downloads included, "
-            "on port %s",
-            settings.public_port,
-        )
-    else:
-        log.info(
-            "nginx on port %s in front of aiohttp on %s:%s",
-            settings.public_port,
-            settings.host,
-            settings.port,
-        )
+    _say_what_runs(settings, nginx)
     procs = [
         # Each child gets its own process group, so a signal to ours reaches it once, from us
         # (aiohttp treats a second SIGTERM during its graceful shutdown as a failure), and it
@@ -81,9 +69,28 @@ def run(settings: Settings) -> int:
     _stop_all(procs)
     _wait_all(procs, grace_s=settings.compose_timeout + 10)
     for proc in procs:
-        name = os.path.basename(str(proc.args[0]))  # type: ignore[index]
-        log.info("%s exited with status %s", name, proc.returncode)
+        log.info("%s exited with status %s", _name(proc), proc.returncode)
     return first.returncode or 0
+
+
+def _say_what_runs(settings: Settings, nginx: str | None) -> None:
+    if nginx is None:
+        log.warning(
+            "nginx is not installed: aiohttp alone serves everything, downloads included, "
+            "on port %s",
+            settings.public_port,
+        )
+    else:
+        log.info(
+            "nginx on port %s in front of aiohttp on %s:%s",
+            settings.public_port,
+            settings.host,
+            settings.port,
+        )
+
+
+def _name(proc: subprocess.Popen[bytes]) -> str:
+    return os.path.basename(str(proc.args[0]))  # type: ignore[index]
 
 
 def _die_with_parent() -> None:
@@ -95,7 +102,7 @@ def _stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
         if proc.poll() is None:
             # nginx stops gracefully on SIGQUIT; aiohttp on SIGTERM.
-            is_nginx = "nginx" in os.path.basename(str(proc.args[0]))  # type: ignore[index]
+            is_nginx = "nginx" in _name(proc)
             proc.send_signal(signal.SIGQUIT if is_nginx else signal.SIGTERM)
 
 

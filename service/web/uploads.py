@@ -6,17 +6,11 @@ fields are capped, and every limit is checked as soon as it can be passed.
 
 from __future__ import annotations
 
-import asyncio
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiohttp import BodyPartReader, MultipartReader, web
-from aiohttp.http_exceptions import BadHttpMessage
-from aiohttp.multipart import BadContentDispositionHeader, BadContentDispositionParam
+from aiohttp import BodyPartReader, web
 
 from ..compose.formats import SNIFF_BYTES, sniff_format
 from ..compose.gif import Source
@@ -34,6 +28,7 @@ from ..errors import (
 from ..settings import Settings
 from ..storage.files import free_bytes, no_room_is_storage_full
 from ..units import size_words
+from .multipart import next_part, open_multipart, part_names, reading_body
 
 FILE_FIELD = "photo"
 CHUNK_BYTES = 256 * 1024
@@ -42,22 +37,6 @@ MAX_FIELD_BYTES = 64 * 1024
 # Parts we read besides the files (text fields, known or not, and empty file pickers); more is
 # an abusive body: each part costs the event loop far more than its few bytes.
 MAX_TEXT_PARTS = 64
-# How aiohttp says a body is malformed: BadHttpMessage for a part's headers (too long, too many,
-# a NUL or a bare CR); RequestPayloadError for a body that does not inflate or breaks its
-# chunked framing; RuntimeError for a `_charset_` part it cannot use; the Content-Disposition
-# warnings where warnings are errors (see _part_names).
-_MALFORMED = (
-    ValueError,
-    AssertionError,
-    EOFError,
-    asyncio.IncompleteReadError,
-    LookupError,
-    BadHttpMessage,
-    web.RequestPayloadError,
-    RuntimeError,
-    BadContentDispositionHeader,
-    BadContentDispositionParam,
-)
 
 
 @dataclass
@@ -70,11 +49,11 @@ class Upload:
 async def receive_upload(request: web.Request, spool: Path, settings: Settings) -> Upload:
     """Every part of the request's multipart body: files into spool, fields as text."""
     _check_declared_size(request, spool, settings)
-    reader = await _multipart(request)
+    reader = await open_multipart(request)
     upload = Upload()
     text_parts = 0
-    while (part := await _next_part(reader)) is not None:
-        name, filename = _part_names(part)
+    while (part := await next_part(reader)) is not None:
+        name, filename = part_names(part)
         # A photo counts as a file; an empty picker part (no name, no bytes) as a text part,
         # so thousands of them are capped like any other text.
         if name == FILE_FIELD and await _receive_file(part, filename, upload, spool, settings):
@@ -107,50 +86,9 @@ def _check_declared_size(request: web.Request, spool: Path, settings: Settings) 
         raise StorageFull("There is no room left to store the upload; try again later.")
 
 
-@contextmanager
-def _reading_body() -> Iterator[None]:
-    """aiohttp's parsing errors, and a client gone mid-body, as the contract's 400."""
-    try:
-        yield
-    except _MALFORMED:
-        raise BadMultipart("The multipart body is malformed.") from None
-    except ConnectionError:
-        raise BadMultipart("The upload ended before it was complete.") from None
-
-
-async def _multipart(request: web.Request) -> MultipartReader:
-    if request.content_type != "multipart/form-data":
-        raise BadMultipart("The request must be a multipart/form-data upload.")
-    with _reading_body():
-        return await request.multipart()
-
-
-async def _next_part(reader: MultipartReader) -> BodyPartReader | None:
-    with _reading_body():
-        part = await reader.next()
-    if part is not None and not isinstance(part, BodyPartReader):
-        raise BadMultipart("Nested multipart bodies are not accepted.")
-    return part
-
-
-def _part_names(part: BodyPartReader) -> tuple[str, str | None]:
-    """The part's field name and file name; a part without a name is malformed (RFC 7578),
-    and refused rather than dropped, so no file the client sent is silently lost."""
-    with warnings.catch_warnings():
-        # aiohttp only warns about a Content-Disposition it cannot parse (and drops it, or a
-        # parameter): refuse it instead, the same whatever the process's warning filter says.
-        warnings.simplefilter("error", BadContentDispositionHeader)
-        warnings.simplefilter("error", BadContentDispositionParam)
-        with _reading_body():
-            name, filename = part.name, part.filename
-    if not name:
-        raise BadMultipart("A part of the form has no name.")
-    return name, filename
-
-
 async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) -> bytes:
     """The next chunk of the part (empty at its end), counted against the request limit."""
-    with _reading_body():
+    with reading_body():
         chunk = await part.read_chunk(CHUNK_BYTES)
     if not chunk and not part.at_eof():
         raise BadMultipart("The upload ended before it was complete.")
