@@ -45,7 +45,7 @@ from service.errors import BadField
 from service.settings import Settings
 
 from . import hostile as h
-from .conftest import KIB, ClientFactory, files_under
+from .conftest import KIB, ClientFactory, eventually, files_under
 from .test_errors import CONTRACT
 
 Client = TestClient[Any, Any]
@@ -469,22 +469,14 @@ async def _raw_exchange(client: Client, request: bytes) -> tuple[int, bytes]:
         writer.close()
 
 
-async def _until(condition: Any, what: str) -> None:
-    for _ in range(250):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(what)
-
-
 async def test_headers_only_then_gone_leaves_nothing(client: Client, settings: Settings):
     # A declared length under the limit, no body at all, then the client leaves.
     _, writer = await asyncio.open_connection(client.host, client.port)
     writer.write(_request_head("Content-Length: 400000\r\n"))
     await writer.drain()
-    await _until(lambda: files_under(settings.spool_dir), "the request never reached the spool")
+    await eventually(lambda: bool(files_under(settings.spool_dir)), "the request reached the spool")
     writer.close()
-    await _until(lambda: not files_under(settings.data_dir), "the spool was left behind")
+    await eventually(lambda: not files_under(settings.data_dir), "the spool was removed")
 
 
 async def test_huge_declared_length_without_a_body_is_refused_at_once(
@@ -503,7 +495,7 @@ async def test_broken_chunked_framing_is_refused_and_leaves_nothing(
     request = _request_head("Transfer-Encoding: chunked\r\n") + b"%x\r\n" % len(chunk) + chunk
     status, _ = await _raw_exchange(client, request + b"zz\r\nnot a chunk")
     assert status == 400
-    await _until(lambda: not files_under(settings.data_dir), "the spool was left behind")
+    await eventually(lambda: not files_under(settings.data_dir), "the spool was removed")
 
 
 # --- properties: option parsing ---------------------------------------------------------------

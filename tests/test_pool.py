@@ -12,7 +12,15 @@ from aiohttp.test_utils import TestClient
 
 from service.web.keys import POOL
 
-from .conftest import SLOW_LIMITS, ClientFactory, files_under, form, png_bytes, wait_until_busy
+from .conftest import (
+    SLOW_LIMITS,
+    ClientFactory,
+    eventually,
+    files_under,
+    form,
+    png_bytes,
+    wait_until_busy,
+)
 
 Client = TestClient[Any, Any]
 
@@ -73,11 +81,7 @@ async def test_overrunning_composition_is_stopped_and_answered(
     assert resp.status == 503
     assert "Retry-After" in resp.headers
     assert "0.5 s" in (await resp.json())["error"]["message"]
-    for _ in range(200):
-        if process_gone(worker):
-            break
-        await asyncio.sleep(0.02)
-    assert process_gone(worker), "the overrunning worker is still running"
+    await eventually(lambda: process_gone(worker), "the overrunning worker stopped", 4)
     after = await client.post("/api/gifs", data=form(("a.png", png_bytes())))
     assert after.status == 201
     downloads = [p.name for p in files_under(tmp_path / "data" / "downloads")]
