@@ -68,8 +68,14 @@ class ComposeFailed(GifError):
     status, code = 500, "compose_failed"
 
 
+class TooMuchWork(GifError):
+    """The composition ran past its time limit: a retry would fail the same way."""
+
+    status, code = 413, "too_much_work"
+
+
 class Busy(GifError):
-    """The queue is full or the composition ran out of time: try again shortly."""
+    """The queue is full, a per-client limit is reached, or the service restarts: retry soon."""
 
     status, code = 503, "busy"
     default_message = "The server is busy composing other GIFs; try again in a few seconds."
@@ -117,6 +123,7 @@ ALL_ERRORS: tuple[type[GifError], ...] = (
     UnsupportedImage,
     CorruptImage,
     ComposeFailed,
+    TooMuchWork,
     Busy,
     StorageFull,
     NotFound,

@@ -61,7 +61,7 @@ class Settings:
     compose_timeout: float = _setting(
         "GIFSVC_COMPOSE_TIMEOUT",
         60.0,
-        "seconds one composition may run before its worker is stopped (503 busy)",
+        "seconds one composition may run before its worker is stopped (413 too_much_work)",
         minimum=0.1,
     )
     upload_timeout: float = _setting(

@@ -38,6 +38,7 @@ CONTRACT = {
     "unsupported_image": 415,
     "corrupt_image": 422,
     "compose_failed": 500,
+    "too_much_work": 413,
     "busy": 503,
     "storage_full": 507,
     "not_found": 404,
@@ -85,6 +86,11 @@ async def _killed_worker(make_client: ClientFactory, ctx: dict[str, Any]) -> Cli
     return await request
 
 
+async def _overrun(make_client: ClientFactory, ctx: dict[str, Any]) -> ClientResponse:
+    client = await make_client(workers=1, compose_timeout=0.3, **SLOW_LIMITS)
+    return await client.post("/api/gifs", data=form(*[("s.png", ctx["slow_png"])] * 3))
+
+
 async def _full_queue(make_client: ClientFactory, ctx: dict[str, Any]) -> ClientResponse:
     client = await make_client(workers=1, queue=0, **SLOW_LIMITS)
     first = asyncio.create_task(client.post("/api/gifs", data=form(("s.png", ctx["slow_png"]))))
@@ -128,6 +134,7 @@ TRIGGERS: dict[str, Trigger] = {
     "unsupported_image": lambda mc, _: _post(mc, form(("a.svg", b"<svg xmlns='...'></svg>"))),
     "corrupt_image": lambda mc, _: _post(mc, form(("cut.png", png_bytes(size=(300, 300))[:60]))),
     "compose_failed": _killed_worker,
+    "too_much_work": _overrun,
     "busy": _full_queue,
     "storage_full": _storage_full,
     "not_found": lambda mc, _: _get(mc, f"/download/{'0' * 32}.gif"),

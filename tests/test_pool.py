@@ -78,9 +78,11 @@ async def test_overrunning_composition_is_stopped_and_answered(
     pool = client.app[POOL]
     [worker] = pool.worker_pids()
     resp = await client.post("/api/gifs", data=slow_form(slow_png))
-    assert resp.status == 503
-    assert "Retry-After" in resp.headers
-    assert "0.5 s" in (await resp.json())["error"]["message"]
+    assert resp.status == 413
+    assert "Retry-After" not in resp.headers  # the same job would fail the same way
+    error = (await resp.json())["error"]
+    assert error["code"] == "too_much_work"
+    assert "0.5 s" in error["message"] and "fewer frames" in error["message"]
     await eventually(lambda: process_gone(worker), "the overrunning worker stopped", 4)
     after = await client.post("/api/gifs", data=form(("a.png", png_bytes())))
     assert after.status == 201

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from ..compose.gif import ComposeResult, Source
 from ..compose.options import ComposeOptions
-from ..errors import Busy, ComposeFailed, GifError
+from ..errors import Busy, ComposeFailed, GifError, TooMuchWork
 from .jobs import compose_job, init_worker, ping
 
 log = logging.getLogger(__name__)
@@ -103,9 +103,9 @@ class ComposerPool:
             ) from None
         except TimeoutError:
             slot = self._replace(slot)
-            raise Busy(
-                f"Composing this GIF took longer than {self.timeout_s:g} s and was stopped; "
-                "try fewer or smaller images."
+            raise TooMuchWork(
+                f"Composing this GIF took longer than {self.timeout_s:g} s and was stopped. "
+                "Make the job smaller: fewer frames, a smaller width, or smaller images."
             ) from None
         except GifError:
             raise
