@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 
 from service.ops.cleanup import clean
@@ -122,6 +123,10 @@ def test_cleanup_racing_publishes_never_removes_a_fresh_gif(settings: Settings):
     assert all(gif.exists() for gif in published)
 
 
+# Big flat images (tiny files, about a second of a worker's time each) may be uploaded.
+SLOW_STACK = {"GIFSVC_MAX_PIXELS": "30000000", "GIFSVC_MAX_FILE_BYTES": "2000000"}
+
+
 def _busy(url: str) -> int:
     """How many compositions /healthz says are running."""
     status, _, body = get(f"{url}/healthz")
@@ -164,11 +169,35 @@ def test_nginx_limits_uploads_per_client_with_the_contracts_busy(tmp_path: Path)
         stack.stop()
 
 
+@pytest.mark.parametrize("through", ["nginx", "aiohttp"])
+def test_client_gone_mid_composition_frees_the_worker_within_seconds(
+    tmp_path: Path, slow_png: bytes, through: str
+):
+    """Abandoned uploads must not keep the workers: the real server (aiohttp does not cancel
+    its handlers when a client leaves) cancels the job, and another user is served at once."""
+    nginx_or_skip()
+    stack = start_stack(tmp_path / "gone", **SLOW_STACK)
+    url = stack.url if through == "nginx" else stack.app_url
+    host, port = url.removeprefix("http://").split(":")
+    body = raw_multipart(*[("photo", f"{i}.png", slow_png) for i in range(8)])  # ~8 s of work
+    head = (
+        f"POST /api/gifs HTTP/1.1\r\nHost: x\r\nContent-Type: {MULTIPART_B['Content-Type']}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    try:
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(head + body)
+            poll_until(lambda: _busy(stack.url) >= 1, "the abandoned job started", 30)
+        poll_until(lambda: _busy(stack.url) == 0, "the abandoned job stopped", 2.5)
+        status, _, _ = post_png(stack.url)
+        assert status == 201
+    finally:
+        stack.stop()
+
+
 def test_sigterm_lets_running_compositions_finish(tmp_path: Path, slow_png: bytes):
     nginx_or_skip()
-    stack = start_stack(
-        tmp_path / "graceful", GIFSVC_MAX_PIXELS="30000000", GIFSVC_MAX_FILE_BYTES="2000000"
-    )
+    stack = start_stack(tmp_path / "graceful", **SLOW_STACK)
     body = raw_multipart(*[("photo", f"{i}.png", slow_png) for i in range(3)])
     request = urllib.request.Request(
         f"{stack.url}/api/gifs", data=body, headers=MULTIPART_B, method="POST"

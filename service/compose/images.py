@@ -26,6 +26,10 @@ _UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 _SIXTEEN_BIT_GREY = {"I;16", "I;16L", "I;16B", "I;16N", "I"}
+# A progressive JPEG from a camera or an encoder has about 10 scans (mozjpeg: up to ~20); each
+# scan is a full pass over the image, so thousands are a decoder bomb (seconds per megabyte).
+MAX_JPEG_SCANS = 100
+_START_OF_SCAN = b"\xff\xda"  # never inside entropy-coded data, where 0xFF is stuffed
 _ORIENTATION_TAG = 0x0112
 
 
@@ -83,6 +87,8 @@ def _decode(
             raise CorruptImage(f"{name} has no pixels (zero width or height).", name)
         if width * height > max_pixels:
             raise _too_large(name, max_pixels)
+        if im.format in ("JPEG", "MPO"):
+            _refuse_scan_bombs(fp, name)
         if draft_to is not None and im.format == "JPEG":
             # A JPEG's EXIF is read with its header (other formats may need a load first,
             # whose errors must surface from load() itself). A quarter turn swaps the sides.
@@ -94,6 +100,19 @@ def _decode(
         frame = frame.transpose(_UPRIGHT[orientation]) if orientation in _UPRIGHT else frame
         frame.info = {}
         return frame
+
+
+def _refuse_scan_bombs(fp: io.BufferedReader, name: str) -> None:
+    """Count the JPEG's scans before decoding any: too many is refused, not decoded."""
+    position = fp.tell()
+    fp.seek(0)
+    scans = fp.read().count(_START_OF_SCAN)
+    fp.seek(position)
+    if scans > MAX_JPEG_SCANS:
+        raise ImageTooLarge(
+            f"{name} has {scans} JPEG scans, more than the {MAX_JPEG_SCANS} any photo needs.",
+            name,
+        )
 
 
 def _too_large(name: str, max_pixels: int) -> ImageTooLarge:

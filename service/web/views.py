@@ -17,6 +17,7 @@ from ..errors import BadMultipart, Busy, TooManyFrames
 from ..pool.jobs import estimate_job
 from ..settings import Settings
 from ..storage.files import free_bytes, spool_dir
+from .departures import while_client_waits
 from .keys import INDEX_HTML, POOL, SETTINGS, STORAGE
 from .limits import client_config
 from .pages import result_page
@@ -76,10 +77,7 @@ async def _create_gif(request: web.Request) -> dict[str, Any]:
         options = build_options(upload.fields, len(upload.files), settings.max_side)
 
         async def compose(path: str) -> ComposeResult:
-            result = await pool.compose(upload.files, options, path)
-            if request.transport is None or request.transport.is_closing():
-                raise BadMultipart("The connection closed before the GIF was ready.")
-            return result
+            return await while_client_waits(request, pool.compose(upload.files, options, path))
 
         published = await request.app[STORAGE].publish(compose)
     return gif_json(published.gif_id, published.made, options, published.expires_at)
@@ -98,7 +96,10 @@ async def estimate(request: web.Request) -> web.Response:
                 f"At most {settings.max_files} images can be uploaded at once.", "frames"
             )
         options = build_options(upload.fields, frames, settings.max_side)
-        guess = await pool.run(estimate_job, upload.files, options, str(spool / "sample.gif"))
+        sample = str(spool / "sample.gif")
+        guess = await while_client_waits(
+            request, pool.run(estimate_job, upload.files, options, sample)
+        )
     return web.json_response(
         {
             "frames": guess.frames,
