@@ -35,6 +35,7 @@ from .conftest import (
     wait_until_busy,
 )
 from .stack import nginx_or_skip, start_stack
+from .test_pool import children_of, process_gone
 
 
 def striped_png(path: Path) -> bytes:
@@ -258,4 +259,29 @@ def test_connection_limit_spares_healthz(tmp_path: Path):
     finally:
         for sock in held:
             sock.close()
+        stack.stop()
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in children_of(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
+def test_a_killed_service_takes_its_pool_along(tmp_path: Path):
+    """kill -9 of aiohttp: its forkserver and workers (and what they run) go with it."""
+    nginx_or_skip()
+    stack = start_stack(tmp_path / "killed", GIFSVC_WORKERS="2")
+    try:
+        [service] = [
+            pid
+            for pid in children_of(stack.process.pid)
+            if b"-m\0service\0" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        pool = descendants(service)
+        assert len(pool) >= 3  # the forkserver and two workers, at least
+        os.kill(service, signal.SIGKILL)
+        poll_until(lambda: all(process_gone(pid) for pid in pool), "the pool died", 5)
+    finally:
         stack.stop()

@@ -7,8 +7,6 @@ SIGTERM stops both; when either one exits, the other is stopped too.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 import shutil
@@ -18,12 +16,12 @@ import sys
 import time
 from types import FrameType
 
+from ..lifetime import die_with_parent
 from ..settings import Settings, settings_or_exit
 from .nginx_conf import write_local_config
 
 log = logging.getLogger("gifsvc.stack")
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def find_nginx() -> str | None:
@@ -94,8 +92,7 @@ def _name(proc: subprocess.Popen[bytes]) -> str:
 
 
 def _die_with_parent() -> None:
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    die_with_parent(signal.SIGTERM)  # nginx and aiohttp both stop gracefully on SIGTERM
 
 
 def _stop_all(procs: list[subprocess.Popen[bytes]]) -> None:

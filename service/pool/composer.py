@@ -54,7 +54,7 @@ class ComposerPool:
         # Forkserver: workers start from a clean, preloaded process, not a fork of a threaded
         # event loop; so they inherit nothing, and init_worker sets Pillow's guards.
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["service.pool.jobs"])
+        self._context.set_forkserver_preload(["service.pool.forkserver", "service.pool.jobs"])
 
     async def start(self) -> None:
         slots = [self._new_slot() for _ in range(self.workers)]
@@ -149,7 +149,7 @@ class ComposerPool:
         """Kill the slot's worker (it may be stuck or dead) and give the slot a fresh one."""
         if (pid := _started_pid(slot)) is not None:
             with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+                os.killpg(pid, signal.SIGKILL)  # its group: the worker and what it started
         slot.executor.shutdown(wait=False, cancel_futures=True)
         self._slots.remove(slot)
         return self._new_slot()

@@ -3,6 +3,7 @@
 - downloads/<id>.gif        a published GIF
 - downloads/.<id>.gif.part  a GIF being written, held under its writer's flock; moved into
                             place in one step, so readers see all of it or nothing
+- downloads/.<id>.gif.part.*  what the writer's tools make beside it (gifsicle's copy)
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Generic, TypeVar
 from .files import no_room_is_storage_full
 
 GIF_NAME = re.compile(r"^[0-9a-f]{32}\.gif$")
-PART_NAME = re.compile(r"^\.[0-9a-f]{32}\.gif\.part$")
+# A temporary name, or a writer's helper file beside it: cleanup's pattern for leftovers.
+PART_NAME = re.compile(r"^\.[0-9a-f]{32}\.gif\.part(\.[A-Za-z0-9]+)?$")
 T = TypeVar("T")
 
 
@@ -43,15 +45,20 @@ class LocalStorage:
         """A new GIF: write(path) fills a temporary file beside its final name, which then
         moves into place. However it ends before that, nothing is left behind."""
         gif_id = new_id()
-        part = self.downloads_dir / f".{gif_id}.gif.part"
+        part = self.part_path(gif_id)
         try:
             made = await write(str(part))
             final = self.gif_path(gif_id)
             with no_room_is_storage_full("publish the GIF"):
                 os.replace(part, final)
         finally:
-            part.unlink(missing_ok=True)  # only there if something failed before the move
+            # Only there if something failed before the move (a killed writer's helpers too).
+            for leftover in [part, *self.downloads_dir.glob(f"{part.name}.*")]:
+                leftover.unlink(missing_ok=True)
         return Published(gif_id, made, final.stat().st_mtime + self.ttl_s)
+
+    def part_path(self, gif_id: str) -> Path:
+        return self.downloads_dir / f".{gif_id}.gif.part"
 
     def gif_path(self, gif_id: str) -> Path:
         return self.downloads_dir / f"{gif_id}.gif"
