@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from .units import size_words
+
 
 class GifError(Exception):
     """A request refused or failed for a reason we can explain to the person."""
@@ -46,6 +48,11 @@ class FileTooLarge(GifError):
 
 class RequestTooLarge(GifError):
     status, code = 413, "request_too_large"
+
+    @classmethod
+    def over(cls, max_request_bytes: int) -> RequestTooLarge:
+        """The refusal of a body past the limit (aiohttp's and nginx's say the same)."""
+        return cls(f"The upload is larger than {size_words(max_request_bytes)} in all.")
 
 
 class TooManyFrames(GifError):

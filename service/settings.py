@@ -82,6 +82,13 @@ class Settings:
         "uploads one client address may start per minute at nginx (503 busy past it)",
         minimum=1,
     )
+    estimates_per_minute: int = _setting(
+        "GIFSVC_ESTIMATES_PER_MINUTE",
+        120,
+        "size estimates one client address may ask for per minute at nginx (never counted "
+        "against uploads)",
+        minimum=1,
+    )
     connections_per_client: int = _setting(
         "GIFSVC_CONNECTIONS_PER_CLIENT",
         16,

@@ -423,17 +423,15 @@ async def test_undecodable_encoding_is_refused_and_leaves_nothing(
     assert files_under(settings.data_dir) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aiohttp's HTTP parser refuses a body it cannot decode (br, zstd without Brotli or "
-    "backports.zstd) with its own text/plain 400 before any handler or middleware runs, so the "
-    "answer is not the contract's JSON bad_multipart",
-)
 @pytest.mark.parametrize("encoding", sorted(UNDECODABLE))
 async def test_undecodable_encoding_is_refused_in_the_contract_shape(client: Client, encoding: str):
+    """aiohttp's HTTP parser refuses such a body before any handler runs: the contract's
+    bad_request, in its JSON shape, with the security headers."""
     resp = await _post_undecodable(client, encoding)
+    assert resp.status == 400
     assert resp.content_type == "application/json"
-    assert (await resp.json())["error"]["code"] == "bad_multipart"
+    assert (await resp.json())["error"]["code"] == "bad_request"
+    assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
 
 
 # --- requests that are wrong before the body ---------------------------------------------------

@@ -8,18 +8,22 @@ import argparse
 import getpass
 import os
 import re
+import resource
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..settings import Settings, settings_or_exit
-from ..units import size_words
+from .nginx_answers import error_locations, security_header_lines
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "nginx"
 SITE_TEMPLATE = "gifsvc-site.conf.template"
 MAIN_TEMPLATE = "nginx.conf.template"
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+# Per nginx worker: far more than one address can hold with slow headers before
+# client_header_timeout (10 s) closes them: about 3,000 new ones a second, with 2 workers.
+WORKER_CONNECTIONS = 16384
 _UPSTREAM = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}")
 
 
@@ -46,11 +50,13 @@ def site_values(
         "upstream": upstream or f"{upstream_host}:{settings.port}",
         "downloads_dir": (downloads_dir or settings.downloads_dir).resolve(),
         "max_request_bytes": settings.max_request_bytes,
-        "max_request_size": size_words(settings.max_request_bytes),
         # The upload itself may take this long, then its composition.
         "proxy_read_timeout_s": int(settings.upload_timeout + settings.compose_timeout) + 30,
         "rate_per_minute": settings.rate_per_minute,
+        "estimates_per_minute": settings.estimates_per_minute,
         "connections_per_client": settings.connections_per_client,
+        "security_headers": security_header_lines(),
+        "error_locations": error_locations(settings),
     }
 
 
@@ -70,6 +76,7 @@ def write_local_config(settings: Settings, access_log: str = "/dev/stdout") -> P
     site.write_text(render_site(settings), "utf-8")
     main = nginx_dir / "nginx.conf"
     values = {
+        **_connection_limits(),
         # As root, nginx's workers would drop to "nobody" and could not read the data
         # directory; run them as the user who runs the service instead.
         "user_directive": f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
@@ -79,6 +86,16 @@ def write_local_config(settings: Settings, access_log: str = "/dev/stdout") -> P
     }
     main.write_text(render((TEMPLATE_DIR / MAIN_TEMPLATE).read_text("utf-8"), values), "utf-8")
     return main
+
+
+def _connection_limits() -> dict[str, int]:
+    """worker_connections, and the open files they need (two per proxied connection), within
+    what this machine lets a process have (an unprivileged nginx cannot raise its hard limit)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    open_files = 2 * WORKER_CONNECTIONS + 100
+    if hard != resource.RLIM_INFINITY:
+        open_files = min(open_files, hard)
+    return {"open_files": open_files, "worker_connections": (open_files - 100) // 2}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from ..compose.gif import ComposeResult
 from ..compose.options import ComposeOptions
 from ..compose.timing import timing_warnings
 from ..errors import Busy, GifError, InternalError, error_for_status
+from ..security import SECURITY_HEADERS
 from .pages import error_page
 
 log = logging.getLogger(__name__)
@@ -77,20 +78,6 @@ async def render_errors(request: web.Request, handler: Handler) -> web.StreamRes
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(request, InternalError())
-
-
-# Only our own origin: scripts, styles, images (and the page's blob: thumbnails), requests.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; "
-        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
-        "object-src 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 
 
 async def add_security_headers(_request: web.Request, response: web.StreamResponse) -> None:

@@ -81,7 +81,7 @@ def _check_declared_size(request: web.Request, spool: Path, settings: Settings) 
     if declared is None:
         return
     if declared > settings.max_request_bytes:
-        raise RequestTooLarge(_too_large_request(settings))
+        raise RequestTooLarge.over(settings.max_request_bytes)
     if declared > free_bytes(spool):
         raise StorageFull("There is no room left to store the upload; try again later.")
 
@@ -94,7 +94,7 @@ async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) 
         raise BadMultipart("The upload ended before it was complete.")
     upload.received_bytes += len(chunk)
     if upload.received_bytes > settings.max_request_bytes:
-        raise RequestTooLarge(_too_large_request(settings))
+        raise RequestTooLarge.over(settings.max_request_bytes)
     return chunk
 
 
@@ -159,7 +159,3 @@ async def _receive_field(
     # Parsed now, so a bad value is refused before the rest is read; a blank one unsets it.
     upload.fields.pop(name, None)
     upload.fields.update(parse_fields({name: text}, settings.max_side))
-
-
-def _too_large_request(settings: Settings) -> str:
-    return f"The upload is larger than {size_words(settings.max_request_bytes)} in all."

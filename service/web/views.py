@@ -13,7 +13,7 @@ from aiohttp import web
 from ..compose.gif import ComposeResult
 from ..compose.options import build_options, declared_frames
 from ..compose.timing import timing_warnings
-from ..errors import BadMultipart, Busy, TooManyFrames
+from ..errors import BadMultipart, Busy, NotFound, TooManyFrames
 from ..pool.jobs import estimate_job
 from ..settings import Settings
 from ..storage.files import free_bytes, spool_dir
@@ -25,10 +25,21 @@ from .responses import gif_json, wants_json
 from .uploads import Upload, receive_upload
 
 STATIC_DIR = Path(str(resources.files("service.web").joinpath("static")))
+# The page's assets, listed once: any other /static/ path is a plain 404 in the contract's shape.
+STATIC_FILES = frozenset(
+    path.relative_to(STATIC_DIR).as_posix() for path in STATIC_DIR.rglob("*") if path.is_file()
+)
 
 
 async def index(request: web.Request) -> web.Response:
     return web.Response(text=request.app[INDEX_HTML], content_type="text/html")
+
+
+async def static(request: web.Request) -> web.FileResponse:
+    name = request.match_info["name"]
+    if name not in STATIC_FILES:
+        raise NotFound()
+    return web.FileResponse(STATIC_DIR / name)
 
 
 async def config(request: web.Request) -> web.Response:
