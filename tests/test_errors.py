@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,20 @@ def test_error_classes_are_exactly_the_contract_table():
     assert {cls.code: cls.status for cls in ALL_ERRORS} == CONTRACT | FALLBACK
 
 
-Trigger = Callable[[ClientFactory, dict[str, Any]], Awaitable[ClientResponse]]
+@dataclass
+class RawAnswer:
+    """An answer read off a raw socket, for requests no HTTP client will send."""
+
+    status: int
+    content_type: str
+    headers: dict[str, str]
+    body: bytes
+
+    async def json(self) -> Any:
+        return json.loads(self.body)
+
+
+Trigger = Callable[[ClientFactory, dict[str, Any]], Awaitable[ClientResponse | RawAnswer]]
 
 
 async def _post(make_client: ClientFactory, data: Any, **overrides: Any) -> ClientResponse:
@@ -121,6 +136,23 @@ async def _broken_downloads_dir(make_client: ClientFactory, ctx: dict[str, Any])
     return await client.get(f"/download/{'0' * 32}.gif")
 
 
+async def _malformed_request(make_client: ClientFactory, _ctx: dict[str, Any]) -> RawAnswer:
+    """Two Content-Lengths: aiohttp's parser refuses it before any handler runs."""
+    client = await make_client()
+    request = (
+        b"POST /api/gifs HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello"
+    )
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(request)
+    answer = await reader.read()
+    writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    content_type = headers["Content-Type"].split(";")[0]
+    return RawAnswer(int(status_line.split()[1]), content_type, headers, body)
+
+
 TRIGGERS: dict[str, Trigger] = {
     "no_images": lambda mc, _: _post_raw(mc, raw_multipart(("duration", None, b"100"))),
     "bad_field": lambda mc, _: _post(mc, form(("a.png", png_bytes()), loop="-1")),
@@ -140,7 +172,12 @@ TRIGGERS: dict[str, Trigger] = {
     "not_found": lambda mc, _: _get(mc, f"/download/{'0' * 32}.gif"),
     "method_not_allowed": lambda mc, _: _request(mc, "DELETE", "/api/gifs"),
     "internal_error": _broken_downloads_dir,
+    "bad_request": _malformed_request,
 }
+
+
+def test_every_code_has_a_trigger():
+    assert set(TRIGGERS) == set(CONTRACT | FALLBACK)
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
@@ -159,7 +196,10 @@ async def test_each_error_has_its_status_code_shape_and_leaves_nothing(
     assert error["code"] == code
     assert set(error) <= {"code", "message", "field"}
     assert isinstance(error["message"], str) and error["message"].endswith(".")
+    assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
     if code == "busy":
         assert resp.headers["Retry-After"].isdigit()
+    else:
+        assert "Retry-After" not in resp.headers  # only a full queue is worth retrying soon
     data_dir = ctx.get("small_disk", tmp_path / "data")
     assert len(files_under(data_dir)) == ctx["expected_files"]
