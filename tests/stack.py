@@ -35,7 +35,26 @@ class RunningStack:
         return self.process.wait(timeout=30)
 
 
+# free_port() only finds a port that was free a moment ago; another process may take it first.
+PORT_TRIES = 3
+
+
 def start_stack(data_dir: Path, **env: str) -> RunningStack:
+    """The stack on free ports (tried again on other ports if one was taken meanwhile)."""
+    for attempt in range(PORT_TRIES):
+        try:
+            return _start_stack(data_dir, **env)
+        except PortTaken:
+            if attempt == PORT_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+class PortTaken(RuntimeError):
+    """The stack could not listen: a port free_port() found was taken before nginx bound it."""
+
+
+def _start_stack(data_dir: Path, **env: str) -> RunningStack:
     public, app = free_port(), free_port()
     log = data_dir.parent / f"{data_dir.name}-stack.log"
     environ = os.environ | {
@@ -91,4 +110,6 @@ def _wait_healthy(stack: RunningStack) -> None:
         wait_healthy(stack.url, stack.process)
     except RuntimeError as failure:
         stack.stop()
-        raise RuntimeError(f"{failure}:\n{stack.log.read_text()}") from None
+        log = stack.log.read_text()
+        kind = PortTaken if "Address already in use" in log else RuntimeError
+        raise kind(f"{failure}:\n{log}") from None
