@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -15,10 +16,22 @@ from pathlib import Path
 from service.ops.stack import find_nginx
 
 
+# Below Linux's ephemeral range (32768-60999), so no outgoing connection takes a port between
+# the moment it is found free and the moment nginx or aiohttp binds it.
+PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens or is connected on now, on every address."""
+    for _ in range(1000):
+        port = random.choice(PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 @dataclass
