@@ -15,7 +15,6 @@ from pathlib import Path
 
 from service.ops.stack import find_nginx
 
-
 # Below Linux's ephemeral range (32768-60999), so no outgoing connection takes a port between
 # the moment it is found free and the moment nginx or aiohttp binds it.
 PORTS = range(20000, 32000)
