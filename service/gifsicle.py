@@ -11,11 +11,20 @@ from functools import cache
 from .gifinfo import read_gif_info
 
 TIMEOUT_S = 30
+PASS = "gifsicle -O3"
+# The passes after Pillow's encoder that scripts/test and scripts/bench run: a deployed host
+# must report them all on /healthz (scripts/smoke checks).
+ENCODER_PASSES = (PASS,)
 
 
 @cache
 def gifsicle() -> str | None:
     return shutil.which("gifsicle")
+
+
+def encoder_passes() -> list[str]:
+    """The passes of ENCODER_PASSES this host runs (the ones whose tool is installed)."""
+    return [PASS] if gifsicle() else []
 
 
 def optimize(path: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from .errors import BadMultipart, Busy, TooManyFrames
+from .gifsicle import encoder_passes
 from .keys import INDEX_HTML, POOL, SETTINGS
 from .limits import client_config
 from .options import build_options, declared_frames
@@ -62,6 +63,7 @@ async def healthz(request: web.Request) -> web.Response:
         },
         "downloads_writable": writable,
         "free_bytes": free_bytes(settings.data_dir),
+        "encoder_passes": encoder_passes(),
     }
     return web.json_response(body, status=200 if ok else 503)
 
