@@ -79,7 +79,8 @@ def check_healthz(smoke: Smoke) -> str:
 def check_passes(health: dict[str, Any]) -> list[str]:
     """The host runs every encoder pass the tests and the bench ran (its GIFs are as small)."""
     passes = health.get("encoder_passes")
-    expect(isinstance(passes, list), f"no encoder_passes in /healthz: {passes!r}")
+    if not isinstance(passes, list):
+        raise CheckFailed(f"no encoder_passes in /healthz: {passes!r}")
     missing = [name for name in ENCODER_PASSES if name not in passes]
     expect(not missing, f"encoder passes missing on the host: {', '.join(missing)}")
     return [str(name) for name in passes]
