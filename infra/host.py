@@ -64,27 +64,30 @@ class Host(Construct):
             # The setup reaches the package mirrors and PyPI through the internet gateway.
             associate_public_ip_address=True,
             block_devices=[root_volume()],
-            key_pair=(
-                ec2.KeyPair.from_key_pair_name(self, "KeyPair", key_pair_name)
-                if key_pair_name
-                else None
-            ),
+            key_pair=self._key_pair(key_pair_name),
             init=init,
             init_options=ec2.ApplyCloudFormationInitOptions(timeout=INIT_TIMEOUT),
             # A code change replaces the instance; the Elastic IP keeps the URL.
             user_data_causes_replacement=True,
         )
-        self.address = ec2.CfnEIP(self, "Address", domain="vpc")
+        self.address = self._elastic_ip(gateway)
+        self.dns_name = public_dns_name(self.address.ref, region)
+
+    def _key_pair(self, name: str | None) -> ec2.IKeyPair | None:
+        return ec2.KeyPair.from_key_pair_name(self, "KeyPair", name) if name else None
+
+    def _elastic_ip(self, gateway: ec2.CfnVPCGatewayAttachment) -> ec2.CfnEIP:
+        address = ec2.CfnEIP(self, "Address", domain="vpc")
         # The logical ID the stack had before its constructs: an update keeps the address.
-        self.address.override_logical_id("Address")
-        self.address.node.add_dependency(gateway)
+        address.override_logical_id("Address")
+        address.node.add_dependency(gateway)  # an EIP in a VPC needs the gateway attached
         ec2.CfnEIPAssociation(
             self,
             "AddressAssociation",
-            allocation_id=self.address.attr_allocation_id,
+            allocation_id=address.attr_allocation_id,
             instance_id=self.instance.instance_id,
         )
-        self.dns_name = public_dns_name(self.address.ref, region)
+        return address
 
     def add_metadata(self, key: str, value: object) -> None:
         cfn_instance = self.instance.node.default_child

@@ -32,6 +32,7 @@ LOG_FILES = {
         "/var/log/cfn-init-cmd.log": "cfn-init-cmd",
     },
 }
+LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams")
 NAMESPACE = "gifsvc"
 HEALTHY = "Healthy"
 PROBE = f"{APP_DIR}/infra/host/gifsvc-health-probe"
@@ -58,9 +59,7 @@ class HostLogs(Construct):
             for name in LOG_FILES
         }
         for group in self.groups.values():
-            group.grant(
-                role, "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"
-            )
+            group.grant(role, *LOG_ACTIONS)
         self.healthy = cloudwatch.Metric(
             namespace=NAMESPACE, metric_name=HEALTHY, dimensions_map={"Stack": stack_name}
         )

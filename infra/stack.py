@@ -55,24 +55,29 @@ class GifsvcStack(Stack):
             key_pair_name=config.key_pair_name,
         )
         host.add_metadata("AWS::CloudFormation::Authentication", code.authentication(role))
-        alarms = Alarms(
-            self,
-            "Alarms",
-            instance_id=host.instance.instance_id,
-            healthy=logs.healthy,
-            alarm_email=config.alarm_email,
-        )
-        # Created once the instance answers /healthz, so a first deploy raises no alarm.
-        alarms.node.add_dependency(host.instance)
+        alarms = self._alarms(host, logs, config.alarm_email)
         cdn = Cdn(self, "Https", origin_dns_name=host.dns_name, port=port) if config.https else None
         self._outputs(host, port, alarms, cdn)
+        distribution = cdn.distribution if cdn else None
         acknowledge_findings(
             instance=host.instance,
             role=role,
             vpc=network.vpc,
             web=network.web,
-            distribution=cdn.distribution if cdn else None,
+            distribution=distribution,
         )
+
+    def _alarms(self, host: Host, logs: HostLogs, alarm_email: str | None) -> Alarms:
+        alarms = Alarms(
+            self,
+            "Alarms",
+            instance_id=host.instance.instance_id,
+            healthy=logs.healthy,
+            alarm_email=alarm_email,
+        )
+        # Created once the instance answers /healthz, so a first deploy raises no alarm.
+        alarms.node.add_dependency(host.instance)
+        return alarms
 
     def _outputs(self, host: Host, port: int, alarms: Alarms, cdn: Cdn | None) -> None:
         if cdn is not None:
