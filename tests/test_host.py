@@ -28,7 +28,7 @@ def locked() -> dict[str, str]:
 
 def provision_value(name: str) -> str:
     [value] = re.findall(rf"^{name}=(.*)$", PROVISION, re.M)
-    return value
+    return str(value)
 
 
 def test_the_tests_run_with_the_locked_versions():

@@ -160,7 +160,7 @@ def test_provision_places_the_host_files(provisioned):
 
 def unit_value(key: str) -> str:
     [value] = re.findall(rf"^{key}=(.*)$", (HOST_DIR / "gifsvc.service").read_text(), re.M)
-    return value
+    return str(value)
 
 
 def test_provisioned_host_passes_the_smoke_checks_with_every_encoder_pass(provisioned):
