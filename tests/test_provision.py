@@ -44,7 +44,7 @@ def can_chroot() -> str | None:
     ]
     if missing:
         return f"needs {', '.join(missing)} (scripts/install --dev installs debootstrap)"
-    if subprocess.run(["unshare", "--mount", "--net", "--fork", "true"]).returncode != 0:
+    if subprocess.run(["unshare", "--mount", "--pid", "--net", "--fork", "true"]).returncode != 0:
         return "cannot make mount and network namespaces here"
     return None
 
@@ -70,7 +70,8 @@ def bare_root() -> Path:
 
 def in_root(root: Path, script: str, *, network: bool) -> subprocess.CompletedProcess[str]:
     """Run a bash script chrooted in root, with /proc and /dev mounted in a mount namespace
-    (they go when it ends); without network, in a network namespace with loopback only."""
+    and its processes in a PID namespace (all go when it ends); without network, in a network
+    namespace with loopback only."""
     env = CLEAN_ENV | (
         {"PIP_CERT": "/etc/pip-cert.pem"} if (root / "etc/pip-cert.pem").exists() else {}
     )
@@ -85,7 +86,8 @@ def in_root(root: Path, script: str, *, network: bool) -> subprocess.CompletedPr
         exec chroot {root} /usr/bin/env -i {" ".join(f"{k}={v}" for k, v in env.items())} \
             /bin/bash -euo pipefail -c "$1"
     """
-    flags = ["--mount", "--fork"] + ([] if network else ["--net"])
+    # A PID namespace of its own: whatever the script leaves running ends with it.
+    flags = ["--mount", "--pid", "--fork"] + ([] if network else ["--net"])
     return subprocess.run(
         ["unshare", *flags, "--propagation", "private", "bash", "-c", mounts, "root", script],
         capture_output=True,
