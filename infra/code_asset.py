@@ -70,6 +70,11 @@ class CodeAsset(Construct):
             )
         )
 
+    @property
+    def url(self) -> str:
+        """Where cfn-init downloads the zip from."""
+        return self.asset.http_url
+
     def authentication(self, role: iam.IRole) -> dict[str, object]:
         """cfn-init's credentials for the asset's bucket (InitSource.from_url adds none)."""
         return {

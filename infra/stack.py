@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from aws_cdk import CfnOutput, Environment, Fn, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .alarms import Alarms
@@ -41,19 +43,7 @@ class GifsvcStack(Stack):
             self, "Logs", role=role, port=port, stack_name=self.stack_name, region=config.region
         )
         files = HostFiles(host_env.text, host_env.settings, logs.agent_config, logs.probe_cron)
-        host = Host(
-            self,
-            "Host",
-            vpc=network.vpc,
-            gateway=network.gateway,
-            security_group=network.web,
-            role=role,
-            instance_type=config.instance_type,
-            ami_id=config.ami_id,
-            region=config.region,
-            init=host_init(code_url=code.asset.http_url, files=files),
-            key_pair_name=config.key_pair_name,
-        )
+        host = self._host(config, network, role, host_init(code_url=code.url, files=files))
         host.add_metadata("AWS::CloudFormation::Authentication", code.authentication(role))
         alarms = self._alarms(host, logs, config.alarm_email)
         cdn = Cdn(self, "Https", origin_dns_name=host.dns_name, port=port) if config.https else None
@@ -65,6 +55,23 @@ class GifsvcStack(Stack):
             vpc=network.vpc,
             web=network.web,
             distribution=distribution,
+        )
+
+    def _host(
+        self, config: StackConfig, network: Network, role: iam.IRole, init: ec2.CloudFormationInit
+    ) -> Host:
+        return Host(
+            self,
+            "Host",
+            vpc=network.vpc,
+            gateway=network.gateway,
+            security_group=network.web,
+            role=role,
+            instance_type=config.instance_type,
+            ami_id=config.ami_id,
+            region=config.region,
+            init=init,
+            key_pair_name=config.key_pair_name,
         )
 
     def _alarms(self, host: Host, logs: HostLogs, alarm_email: str | None) -> Alarms:

@@ -23,7 +23,7 @@ import pytest
 
 from infra.code_asset import stage, tracked_files
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "provision"
 SUITE = "bookworm"  # Python 3.11, as on the EC2 host
 HOST_DIR = REPO / "infra" / "host"

@@ -1,7 +1,7 @@
 """The EC2 host gets what the tests run with: requirements.lock's versions and gifsicle's release.
 
 The Amazon Linux side of scripts/provision is checked here statically (no Amazon Linux runs in
-CI); tests/test_provision.py runs the Debian side for real.
+CI); tests/infra/test_provision_debian.py runs the Debian side for real.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 LOCK = REPO / "requirements.lock"
 PROVISION = (REPO / "scripts" / "provision").read_text()
 
