@@ -12,6 +12,10 @@ from ..lifetime import child_dies_with_us
 from .gifinfo import read_gif_info
 
 TIMEOUT_S = 30
+PASS = "gifsicle -O3"
+# The passes after Pillow's encoder that scripts/test and scripts/bench run: a deployed host
+# must report them all on /healthz (scripts/smoke checks).
+ENCODER_PASSES = (PASS,)
 
 
 @cache
@@ -22,6 +26,11 @@ def gifsicle() -> str | None:
 def packed_path(path: str) -> str:
     """Where gifsicle writes its smaller copy of path (cleanup knows this name too)."""
     return f"{path}.O3"
+
+
+def encoder_passes() -> list[str]:
+    """The passes of ENCODER_PASSES this host runs (the ones whose tool is installed)."""
+    return [PASS] if gifsicle() else []
 
 
 def optimize(path: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from PIL import Image
 
+from ..compose.gifsicle import ENCODER_PASSES
 from .smoke_http import CheckFailed, Client, Part, Response, expect, json_body, snippet
 
 DURATION_MS = 120
@@ -53,7 +54,17 @@ def check_healthz(smoke: Smoke) -> str:
     body = json_body(resp)
     status = body.get("status") if isinstance(body, dict) else None
     expect(status == "ok", f"status {status!r}, want 'ok': {snippet(resp)}")
-    return "200, status ok"
+    return f"200, status ok, encoder passes: {', '.join(check_passes(body)) or 'none'}"
+
+
+def check_passes(health: dict[str, Any]) -> list[str]:
+    """The host runs every encoder pass the tests and the bench ran (its GIFs are as small)."""
+    passes = health.get("encoder_passes")
+    if not isinstance(passes, list):
+        raise CheckFailed(f"no encoder_passes in /healthz: {passes!r}")
+    missing = [name for name in ENCODER_PASSES if name not in passes]
+    expect(not missing, f"encoder passes missing on the host: {', '.join(missing)}")
+    return [str(name) for name in passes]
 
 
 def check_upload(smoke: Smoke) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from ..compose.gif import ComposeResult
+from ..compose.gifsicle import encoder_passes
 from ..compose.options import build_options, declared_frames
 from ..compose.timing import timing_warnings
 from ..errors import BadMultipart, Busy, NotFound, TooManyFrames
@@ -75,6 +76,7 @@ async def healthz(request: web.Request) -> web.Response:
         },
         "downloads_writable": writable,
         "free_bytes": free_bytes(settings.data_dir),
+        "encoder_passes": encoder_passes(),
     }
     return web.json_response(body, status=200 if ok else 503)
 
