@@ -1,0 +1,143 @@
+"""Publishing to S3, for real: boto3 against moto's S3 API server (tests/s3server.py).
+
+All of a GIF or nothing: an object appears only when its upload completes; a writer that fails,
+an upload that fails half-way and a server that goes away mid-upload all leave no object and no
+local file; expiry is the object's Last-Modified plus the TTL, enforced by the service itself.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from service.storage.backend import GifStream, StoreUnavailable
+from service.storage.s3 import S3Storage
+from service.units import MIB
+
+from .conftest import files_under
+from .s3server import CutProxy, MotoServer, objects
+
+PREFIX = "gifs"
+
+
+def storage(moto: MotoServer, bucket: str, work: Path, url: str | None = None, **kw: Any):
+    return S3Storage(
+        bucket=bucket, prefix=PREFIX, ttl_s=60, work_dir=work, endpoint_url=url or moto.url, **kw
+    )
+
+
+def writer(data: bytes):
+    seen: list[str] = []
+
+    async def write(path: str) -> int:
+        seen.append(path)
+        Path(path).write_bytes(data)  # what a worker does with the path it is given
+        return len(data)
+
+    return write, seen
+
+
+async def read_all(gif: GifStream) -> bytes:
+    return b"".join([chunk async for chunk in gif.chunks])
+
+
+@pytest.fixture
+def bucket(moto_server: MotoServer) -> str:
+    return moto_server.new_bucket()
+
+
+async def test_publish_uploads_the_workers_file_as_an_image_gif(
+    moto_server: MotoServer, bucket: str, tmp_path: Path
+):
+    store = storage(moto_server, bucket, tmp_path)
+    write, seen = writer(b"GIF89a" + b"\0" * 100)
+    published = await store.publish(write)
+    assert published.made == 106
+    assert Path(seen[0]).parent.parent == tmp_path  # composed in a spool directory of its own
+    key = f"{PREFIX}/{published.gif_id}.gif"
+    head = moto_server.client().head_object(Bucket=bucket, Key=key)
+    assert head["ContentType"] == "image/gif" and head["ContentLength"] == 106
+    assert published.expires_at == pytest.approx(head["LastModified"].timestamp() + 60)
+    assert files_under(tmp_path) == []  # the local file went with its spool directory
+    gif = await store.live(f"{published.gif_id}.gif")
+    assert isinstance(gif, GifStream) and gif.size == 106
+    assert await read_all(gif) == b"GIF89a" + b"\0" * 100
+
+
+async def test_a_large_gif_is_uploaded_in_parts(moto_server: MotoServer, bucket: str, tmp_path):
+    store = storage(moto_server, bucket, tmp_path, multipart_threshold_bytes=5 * MIB)
+    data = bytes(range(256)) * (11 * MIB // 256)
+    published = await store.publish(writer(data)[0])
+    head = moto_server.client().head_object(Bucket=bucket, Key=f"{PREFIX}/{published.gif_id}.gif")
+    assert head["ETag"].strip('"').endswith("-3")  # S3's mark of a 3-part upload
+    assert head["ContentType"] == "image/gif"
+    gif = await store.live(f"{published.gif_id}.gif")
+    assert gif is not None and await read_all(gif) == data
+
+
+async def test_expired_or_unknown_ids_are_refused_by_the_service(
+    moto_server: MotoServer, bucket: str, tmp_path: Path
+):
+    now = [time.time()]
+    store = storage(moto_server, bucket, tmp_path, clock=lambda: now[0])
+    published = await store.publish(writer(b"GIF89a")[0])
+    name = f"{published.gif_id}.gif"
+    assert await store.live(name) is not None
+    now[0] = published.expires_at + 1  # the object is still in the bucket: S3 has not expired it
+    assert f"{PREFIX}/{name}" in objects(moto_server.client(), bucket)
+    assert await store.live(name) is None
+    assert await store.live(f"{'b' * 32}.gif") is None
+    assert await store.live("../gifs/notes.txt") is None
+
+
+async def test_a_failed_writer_uploads_nothing(moto_server: MotoServer, bucket: str, tmp_path):
+    store = storage(moto_server, bucket, tmp_path)
+
+    async def write(path: str) -> None:
+        Path(path).write_bytes(b"half a GIF")
+        raise RuntimeError("the worker died")
+
+    with pytest.raises(RuntimeError):
+        await store.publish(write)
+    assert objects(moto_server.client(), bucket) == {}
+    assert files_under(tmp_path) == []
+
+
+async def test_an_upload_failing_half_way_leaves_no_object(
+    moto_server: MotoServer, bucket: str, tmp_path: Path
+):
+    store = storage(moto_server, bucket, tmp_path, multipart_threshold_bytes=5 * MIB)
+    parts: list[int] = []
+
+    def refuse_the_second_part(**_: Any) -> None:
+        parts.append(1)
+        if len(parts) == 2:
+            raise ClientError({"Error": {"Code": "InternalError", "Message": "x"}}, "UploadPart")
+
+    store.client.meta.events.register("before-call.s3.UploadPart", refuse_the_second_part)
+    with pytest.raises(StoreUnavailable):
+        await store.publish(writer(b"\1" * (11 * MIB))[0])
+    client = moto_server.client()
+    assert objects(client, bucket) == {}
+    assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []  # aborted
+    assert files_under(tmp_path) == []
+
+
+async def test_the_server_going_away_mid_upload_is_a_503_and_leaves_no_object(
+    moto_server: MotoServer, bucket: str, tmp_path: Path
+):
+    proxy = CutProxy(moto_server.port, cut_after_bytes=7 * MIB)
+    url = await proxy.start()
+    store = storage(moto_server, bucket, tmp_path, url, multipart_threshold_bytes=5 * MIB)
+    with pytest.raises(StoreUnavailable) as refused:
+        await store.publish(writer(b"\2" * (11 * MIB))[0])
+    assert proxy.cut_done.is_set()
+    assert (refused.value.status, refused.value.code) == (503, "busy")
+    assert objects(moto_server.client(), bucket) == {}  # the server itself kept its state
+    assert files_under(tmp_path) == []
+    with pytest.raises(StoreUnavailable):  # and downloads say so too, rather than 404
+        await store.live(f"{'c' * 32}.gif")
