@@ -59,9 +59,9 @@ class MotoServer:
             try:
                 with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1):
                     return
-            except OSError:
+            except OSError as exc:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"moto_server did not answer within {timeout_s:g} s")
+                    raise RuntimeError(f"moto_server did not answer in {timeout_s:g} s") from exc
                 time.sleep(0.1)
 
     def client(self) -> S3Client:
@@ -69,7 +69,12 @@ class MotoServer:
 
     @staticmethod
     def client_for(url: str) -> S3Client:
-        return boto3.session.Session(**_session_args()).client(
+        session = boto3.session.Session(
+            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=CREDENTIALS["AWS_DEFAULT_REGION"],
+        )
+        return session.client(
             "s3", endpoint_url=url, config=Config(s3={"addressing_style": "path"})
         )
 
@@ -82,14 +87,6 @@ class MotoServer:
         self._process.terminate()
         self._process.wait(10)
         self._log.close()
-
-
-def _session_args() -> dict[str, str]:
-    return {
-        "aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        "region_name": CREDENTIALS["AWS_DEFAULT_REGION"],
-    }
 
 
 def objects(client: S3Client, bucket: str) -> dict[str, bytes]:

@@ -30,12 +30,17 @@ def storage(moto: MotoServer, bucket: str, work: Path, url: str | None = None, *
     )
 
 
+def _write(path: str, data: bytes) -> None:
+    """What a worker does with the path it is given (a plain function: no event loop here)."""
+    Path(path).write_bytes(data)
+
+
 def writer(data: bytes):
     seen: list[str] = []
 
     async def write(path: str) -> int:
         seen.append(path)
-        Path(path).write_bytes(data)  # what a worker does with the path it is given
+        _write(path, data)
         return len(data)
 
     return write, seen
@@ -98,7 +103,7 @@ async def test_a_failed_writer_uploads_nothing(moto_server: MotoServer, bucket: 
     store = storage(moto_server, bucket, tmp_path)
 
     async def write(path: str) -> None:
-        Path(path).write_bytes(b"half a GIF")
+        _write(path, b"half a GIF")
         raise RuntimeError("the worker died")
 
     with pytest.raises(RuntimeError):
