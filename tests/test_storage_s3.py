@@ -18,7 +18,9 @@ from service.storage.backend import GifStream, StoreUnavailable
 from service.storage.s3 import S3Storage
 from service.units import MIB
 
-from .conftest import files_under
+from service.web.keys import POOL
+
+from .conftest import ClientFactory, files_under, form, png_bytes
 from .s3server import CutProxy, MotoServer, objects
 
 PREFIX = "gifs"
@@ -146,3 +148,20 @@ async def test_the_server_going_away_mid_upload_is_a_503_and_leaves_no_object(
     assert files_under(tmp_path) == []
     with pytest.raises(StoreUnavailable):  # and downloads say so too, rather than 404
         await store.live(f"{'c' * 32}.gif")
+
+
+async def test_through_the_app_s3_going_away_is_busy_in_the_contracts_shape(
+    make_client: ClientFactory, moto_server: MotoServer, bucket: str
+):
+    """The GIF was composed, but cannot be stored: 503 busy with Retry-After (a retry, maybe on
+    another instance, can succeed), no object, and (the settings fixture checks) no spool."""
+    proxy = CutProxy(moto_server.port)
+    url = await proxy.start()
+    proxy.cut()
+    client = await make_client(storage=f"s3://{bucket}/{PREFIX}", s3_endpoint=url)
+    resp = await client.post("/api/gifs", data=form(("a.png", png_bytes())))
+    assert resp.status == 503 and resp.headers["Retry-After"] == "5"
+    assert resp.content_type == "application/json"
+    assert (await resp.json())["error"]["code"] == "busy"
+    assert objects(moto_server.client(), bucket) == {}
+    assert client.app[POOL].alive  # the pool carries on
