@@ -10,7 +10,6 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from service.settings import Settings
-
 from service.storage.s3 import S3Storage
 from service.web.keys import STORAGE
 

@@ -17,7 +17,6 @@ from botocore.exceptions import ClientError
 from service.storage.backend import GifStream, StoreUnavailable
 from service.storage.s3 import S3Storage
 from service.units import MIB
-
 from service.web.keys import POOL
 
 from .conftest import ClientFactory, files_under, form, png_bytes
