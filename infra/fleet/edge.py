@@ -146,7 +146,9 @@ def _web_acl(
     )
 
 
-def _rate_rule(name: str, priority: int, per_minute: int, *, only_posts: bool) -> object:
+def _rate_rule(
+    name: str, priority: int, per_minute: int, *, only_posts: bool
+) -> wafv2.CfnWebACL.RuleProperty:
     posts = wafv2.CfnWebACL.StatementProperty(
         byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
             field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(method={}),
