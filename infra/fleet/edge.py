@@ -115,6 +115,8 @@ class Edge(Construct):
                 )
             },
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            # IPv4 only: per-client limits count addresses, and one IPv6 client holds millions.
+            enable_ipv6=False,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
             enable_logging=True,
             log_bucket=logs,
