@@ -78,3 +78,11 @@ async def test_behind_nginx_the_service_leaves_local_downloads_to_nginx(
     gif = await publish_one(client)
     expected = 404 if settings.s3_location is None else 200
     assert (await client.get(gif["url"])).status == expected
+
+
+async def test_head_answers_the_headers_without_the_body(client: Client):
+    gif = await publish_one(client)
+    resp = await client.head(gif["url"])
+    assert resp.status == 200 and resp.headers["Content-Type"] == "image/gif"
+    assert int(resp.headers["Content-Length"]) == gif["bytes"]
+    assert await resp.read() == b""

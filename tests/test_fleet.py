@@ -477,3 +477,14 @@ def test_functions_dir_holds_the_two_functions():
         "download-request.js",
         "download-response.js",
     ]
+
+
+def test_a_fleet_hosts_nginx_believes_the_vpc_and_proxies_downloads():
+    """What scripts/provision renders on a fleet host from its env file."""
+    from service.ops.nginx_conf import render_site
+
+    site = render_site(SETTINGS)
+    assert f"set_real_ip_from {VPC_CIDR};" in site and "real_ip_header X-Forwarded-For;" in site
+    first_download = site.index('location ~ "^/download/')
+    assert "proxy_pass" in site[first_download : site.index("\n    }", first_download)]
+    assert SETTINGS.s3_location == ("bucket-name", GIF_PREFIX)

@@ -77,7 +77,14 @@ async def test_publish_uploads_the_workers_file_as_an_image_gif(
 async def test_a_large_gif_is_uploaded_in_parts(moto_server: MotoServer, bucket: str, tmp_path):
     store = storage(moto_server, bucket, tmp_path, multipart_threshold_bytes=5 * MIB)
     data = bytes(range(256)) * (11 * MIB // 256)
+    seen_mid_upload: list[dict[str, bytes]] = []
+
+    def look(**_: Any) -> None:  # after each part: what would a reader of the bucket see?
+        seen_mid_upload.append(objects(moto_server.client(), bucket))
+
+    store.client.meta.events.register("after-call.s3.UploadPart", look)
     published = await store.publish(writer(data)[0])
+    assert seen_mid_upload == [{}, {}, {}]  # nothing visible until the upload completed
     head = moto_server.client().head_object(Bucket=bucket, Key=f"{PREFIX}/{published.gif_id}.gif")
     assert head["ETag"].strip('"').endswith("-3")  # S3's mark of a 3-part upload
     assert head["ContentType"] == "image/gif"
