@@ -488,3 +488,9 @@ def test_a_fleet_hosts_nginx_believes_the_vpc_and_proxies_downloads():
     first_download = site.index('location ~ "^/download/')
     assert "proxy_pass" in site[first_download : site.index("\n    }", first_download)]
     assert SETTINGS.s3_location == ("bucket-name", GIF_PREFIX)
+
+
+def test_response_function_lets_a_not_modified_through():
+    event = response_event(304, 0, {})
+    del event["response"]["headers"]["last-modified"]
+    assert run_function("download-response.js", event, ttl_s=3600)["statusCode"] == 304

@@ -5,11 +5,14 @@ var TTL_MS = {{ttl_s}} * 1000;
 var NOT_FOUND = JSON.stringify({
     error: { code: "not_found", message: "There is no such GIF; it may have expired." },
 });
-var SERVED = { 200: true, 206: true, 304: true };
+var SERVED = { 200: true, 206: true };
 
 function handler(event) {
     var request = event.request;
     var response = event.response;
+    if (response.statusCode === 304) {
+        return response; // the viewer's copy is still good (it may carry no Last-Modified)
+    }
     var modified = response.headers["last-modified"];
     var madeAt = modified ? Date.parse(modified.value) : NaN;
     if (!SERVED[response.statusCode] || isNaN(madeAt) || madeAt + TTL_MS < Date.now()) {
