@@ -8,7 +8,7 @@ GIFSVC_STORAGE chooses (`local`, or `s3://bucket/prefix`); the web layer only se
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -31,7 +31,7 @@ class GifStream:
     """A live GIF that is not a local file: its size and its bytes, chunk by chunk."""
 
     size: int
-    chunks: AsyncIterator[bytes]
+    chunks: AsyncGenerator[bytes, None]  # closed by its reader, however the reading ends
 
 
 class Storage(Protocol):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -131,7 +131,7 @@ async def _off_loop(call: Callable[..., R], *args: Any) -> R:
         raise StoreUnavailable() from exc
 
 
-async def _chunks(body: Any) -> AsyncIterator[bytes]:
+async def _chunks(body: Any) -> AsyncGenerator[bytes, None]:
     try:
         while chunk := await asyncio.to_thread(body.read, CHUNK_BYTES):
             yield chunk

@@ -5,6 +5,7 @@ The headers match nginx's location for the same path (nginx/gifsvc-site.conf.tem
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from pathlib import Path
 
 from aiohttp import web
@@ -36,8 +37,9 @@ async def download(request: web.Request) -> web.StreamResponse:
         return web.FileResponse(gif, headers=headers)
     response = web.StreamResponse(headers=headers)
     response.content_length = gif.size
-    await response.prepare(request)
-    async for chunk in gif.chunks:
-        await response.write(chunk)
+    async with aclosing(gif.chunks):  # a client gone mid-way releases S3's connection at once
+        await response.prepare(request)
+        async for chunk in gif.chunks:
+            await response.write(chunk)
     await response.write_eof()
     return response
