@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import aiohttp
-from load_attack import ATTACKER, FREE_LIMIT_S, AttackFigures, host_port, pool_freed_s
+from load_attack import ABANDONED, ATTACKER, FREE_LIMIT_S, AttackFigures, host_port, pool_freed_s
 from PIL import Image
 
 BOMB_SIDE = 7071  # 7071 x 7071 = 49,999,041 pixels
@@ -67,7 +67,7 @@ class AbandonAttack:
         abandoned_request(*host_port(url))
 
     async def run(self, url: str, ready: asyncio.Event, done: asyncio.Event) -> AttackFigures:
-        figures = AttackFigures("abandoned uploads", self.attackers)
+        figures = AttackFigures(ABANDONED, self.attackers)
         async with aiohttp.ClientSession() as session:
             for wave in range(self.max_waves):
                 if wave and done.is_set():

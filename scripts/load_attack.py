@@ -17,6 +17,8 @@ import aiohttp
 # The whole of 127/8 is loopback: the attacker comes from another address than the normal users
 # (127.0.0.1), as it would on the internet, so nginx's per-address accounting tells them apart.
 ATTACKER = "127.0.0.2"
+ABANDONED = "abandoned uploads"  # the name of that attack's figures (it reports waves)
+SLOW_HEADERS = "slow-header connections"
 PROBE_TIMEOUT = aiohttp.ClientTimeout(total=5)
 FREE_POLL_S = 0.05
 FREE_LIMIT_S = 15.0  # a pool busy this long after a hang-up kept the abandoned work

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from load_attack import AttackFigures
+from load_attack import ABANDONED, AttackFigures
 from load_http import Outcome, Polls
 from load_rss import RssPeaks
 
@@ -151,7 +151,7 @@ def rss_lines(rss: RssPeaks | None) -> list[str]:
 def attack_lines(attack: AttackFigures | None) -> list[str]:
     if attack is None:
         return []
-    if attack.freed_s:  # abandoned uploads, in waves
+    if attack.name == ABANDONED:
         return [
             f"   attack          {attack.sent} abandoned uploads sent ({attack.wanted} at once), "
             f"{len(attack.answered)} answered before the hang-up",

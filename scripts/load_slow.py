@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from load_attack import ATTACKER, AttackFigures, host_port, wait_or_done
+from load_attack import ATTACKER, SLOW_HEADERS, AttackFigures, host_port, wait_or_done
 
 LINE_EVERY_S = 2.0
 OPEN_LIMIT_S = 15.0  # to open them all before the normal users start
@@ -38,7 +38,7 @@ class SlowAttack:
         del url  # nothing to make
 
     async def run(self, url: str, ready: asyncio.Event, done: asyncio.Event) -> AttackFigures:
-        figures = AttackFigures("slow-header connections", self.connections)
+        figures = AttackFigures(SLOW_HEADERS, self.connections)
         stopped: asyncio.Future[Any] = asyncio.ensure_future(done.wait())
         slots = [asyncio.create_task(_hold(url, figures, stopped)) for _ in range(self.connections)]
         try:
