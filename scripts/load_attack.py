@@ -11,6 +11,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -72,8 +73,15 @@ class Attack(Protocol):
 
 
 def host_port(url: str) -> tuple[str, int]:
-    host, port = url.removeprefix("http://").split(":")
-    return host, int(port)
+    parts = urlsplit(url)
+    return parts.hostname or "127.0.0.1", parts.port or 80
+
+
+async def connect(host: str, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection from the attacker: from ATTACKER when the target is on loopback (--url may
+    name another host: then from this machine's own address)."""
+    local_addr = (ATTACKER, 0) if host.startswith("127.") else None
+    return await asyncio.open_connection(host, port, local_addr=local_addr)
 
 
 async def pool_busy(session: aiohttp.ClientSession, url: str) -> int | None:

@@ -155,7 +155,7 @@ def attack_lines(attack: AttackFigures | None) -> list[str]:
         return [
             f"   attack          {attack.sent} abandoned uploads sent ({attack.wanted} at once), "
             f"{len(attack.answered)} answered before the hang-up",
-            f"   pool freed      {'after hang-up':<16} {spread_words(attack.freed_s)}",
+            f"   pool idle       {'after hang-up':<16} {spread_words(attack.freed_s)}",
         ]
     return [
         f"   attack          {attack.held_peak} of {attack.wanted} slow connections held at "

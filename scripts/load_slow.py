@@ -11,7 +11,14 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from load_attack import ATTACKER, SLOW_HEADERS, AttackFigures, host_port, wait_or_done
+from load_attack import (
+    ATTACKER,
+    SLOW_HEADERS,
+    AttackFigures,
+    connect,
+    host_port,
+    wait_or_done,
+)
 
 LINE_EVERY_S = 2.0
 OPEN_LIMIT_S = 15.0  # to open them all before the normal users start
@@ -71,7 +78,7 @@ async def _hold(url: str, figures: AttackFigures, stopped: asyncio.Future[Any]) 
         if stopped.done():
             return
         try:
-            reader, writer = await asyncio.open_connection(host, port, local_addr=(ATTACKER, 0))
+            reader, writer = await connect(host, port)
         except OSError:
             figures.refused += 1
             await asyncio.wait({stopped}, timeout=1.0)

@@ -86,7 +86,7 @@ def test_abandoned_uploads_free_the_pool_and_spare_normal_users(tmp_path: Path):
     assert case["statuses"]["201"] == case["requests"]  # every normal user got their GIF
     assert attack["sent"] >= 2 * attack["wanted"]  # two waves at least, while they uploaded
     assert attack["answered_before_hang_up"] == []  # each abandoned job was composing
-    assert attack["pool_freed_ms"]  # within 2.5 s of each hang-up:
+    assert attack["pool_freed_ms"]  # idle within seconds of each hang-up, not a minute:
     assert max(attack["pool_freed_ms"]) < FREED_BOUND_S * 1000
     p95_ms = case["upload_latency_ms"]["small 201"]["p95"]
     assert p95_ms < NORMAL_P95_BOUND_S * 1000  # not a minute behind the abandoned jobs
