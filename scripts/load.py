@@ -1,7 +1,9 @@
 """scripts/load: many clients against the real stack (nginx + aiohttp) on loopback.
 
 Each case starts its own stack in a temporary directory (or targets --url), runs a bounded number
-of clients and uploads, and prints requests/s, latencies, statuses, failures and peak RSS.
+of clients and uploads, and prints requests/s, latencies, statuses, failures and peak RSS. Two
+cases run their normal users beside an attack from 127.0.0.2: uploads hung up on mid-composition
+(`abandoned`), and thousands of slow-header connections (`slowheaders`).
 Every 201 must download as the GIF of its own upload; every 503 must be `busy` with a
 `Retry-After`; anything else is a failure, and any failure makes the exit status 1.
 """
