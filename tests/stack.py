@@ -16,10 +16,8 @@ from service.ops.stack import find_nginx
 
 
 def free_port() -> int:
-    """A port free on every address, as nginx binds it (0.0.0.0): a port held only on another
-    loopback address (a TIME_WAIT left by clients from 127.0.0.2) would make its bind fail."""
     with socket.socket() as sock:
-        sock.bind(("0.0.0.0", 0))
+        sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
