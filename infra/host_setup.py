@@ -71,13 +71,21 @@ def init_commands(port: int) -> list[ec2.InitCommand]:
         ec2.InitCommand.shell_command(
             f"{AGENT_CTL} -a fetch-config -m ec2 -s -c file:{AGENT_CONFIG}", key="05-logs"
         ),
+        *provision_commands(port),
+    ]
+
+
+def provision_commands(port: int, host_files: str | None = None) -> list[ec2.InitCommand]:
+    """scripts/provision (with its host files from host_files, else infra/host/'s), then the
+    check the creation (or rolling update) signal waits for: nginx really serves /healthz."""
+    where = f"GIFSVC_HOST_FILES={host_files} " if host_files else ""
+    return [
         ec2.InitCommand.shell_command(
             # bash: an unzipped source may not keep its execute bits.
-            f"bash {APP_DIR}/scripts/provision",
+            f"{where}bash {APP_DIR}/scripts/provision",
             key="10-provision",
             cwd=APP_DIR,
         ),
-        # The creation signal waits for this: a service nginx really serves on its port.
         ec2.InitCommand.shell_command(
             "curl -fsS --retry 30 --retry-delay 2 --retry-all-errors "
             f"http://127.0.0.1:{port}/healthz",

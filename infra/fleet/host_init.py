@@ -12,7 +12,7 @@ from constructs import Construct
 
 from ..code_asset import CodeAsset
 from ..config import HOST_DIR
-from ..host_setup import APP_DIR
+from ..host_setup import APP_DIR, provision_commands
 
 # provision takes its host files from here (GIFSVC_HOST_FILES) instead of infra/host/.
 FLEET_HOST_DIR = "/etc/gifsvc/fleet"
@@ -43,16 +43,7 @@ class FleetHostInit(Construct):
                 ec2.InitFile.from_file_inline(f"{FLEET_HOST_DIR}/{name}", str(HOST_DIR / name))
                 for name in COPIED_HOST_FILES
             ],
-            ec2.InitCommand.shell_command(
-                f"GIFSVC_HOST_FILES={FLEET_HOST_DIR} bash {APP_DIR}/scripts/provision",
-                key="10-provision",
-                cwd=APP_DIR,
-            ),
-            ec2.InitCommand.shell_command(
-                "curl -fsS --retry 30 --retry-delay 2 --retry-all-errors "
-                f"http://127.0.0.1:{port}/healthz",
-                key="20-healthz",
-            ),
+            *provision_commands(port, host_files=FLEET_HOST_DIR),
         )
 
     def authentication(self, role: iam.IRole) -> dict[str, object]:
