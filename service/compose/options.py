@@ -7,7 +7,7 @@ the rest of the upload is read); the fields that depend on the frames are checke
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -28,6 +28,8 @@ DEFAULT_DURATION_MS = 500
 # GIF's loop extension counts repeats in 16 bits; loop N plays N times, so N-1 must fit.
 MAX_LOOP = 65536
 _HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6})")
+Crop = tuple[int, int, int, int]  # x, y, width, height in the first image's pixels
+MAX_CAPTION_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,13 @@ class ComposeOptions:
     quality: Quality = "balanced"
     colors: int = MAX_COLORS
     max_bytes: int | None = None  # a size to land under, by fewer colours, then fewer pixels
+    crop: Crop | None = None  # the region kept from every frame (in proportion for other sizes)
+    captions: tuple[str, ...] = ()  # one per frame in frame order; "" = none
+    # expand: animated inputs give every frame; durations_ms is then () unless `durations` was
+    # sent, and each frame takes duration_ms, else its own delay (resolved when decoding).
+    expand: bool = False
+    duration_ms: int | None = None
+    max_frames: int = 100
 
 
 def _whole(field: str, raw: str, lowest: int, highest: int, unit: str) -> int:
@@ -94,6 +103,32 @@ def _frames(raw: str, _max_side: int) -> int:
     return _whole("frames", raw, 1, 100_000, "frames")
 
 
+def _crop(raw: str, _max_side: int) -> Crop:
+    values = [value.strip() for value in raw.split(",")]
+    if len(values) != 4 or any(re.fullmatch(r"\+?[0-9]{1,9}", v) is None for v in values):
+        raise BadField(
+            f"crop must be four whole numbers of pixels, x,y,width,height, not {raw!r}.", "crop"
+        )
+    x, y, width, height = (int(v) for v in values)
+    if width < 1 or height < 1:
+        raise BadField(f"crop must be at least 1 pixel wide and high, not {raw!r}.", "crop")
+    return (x, y, width, height)
+
+
+def _caption(raw: str, _max_side: int) -> str:
+    if len(raw) > MAX_CAPTION_CHARS:
+        raise BadField(f"A caption has at most {MAX_CAPTION_CHARS} characters.", "caption")
+    if any(not ch.isprintable() and ch != "\n" for ch in raw):
+        raise BadField("A caption must be plain text (no control characters).", "caption")
+    return raw
+
+
+def _expand(raw: str, _max_side: int) -> bool:
+    if raw not in ("0", "1"):
+        raise BadField(f"expand must be 0 or 1, not {raw!r}.", "expand")
+    return raw == "1"
+
+
 def _side(field: str) -> Callable[[str, int], int]:
     def parse(raw: str, max_side: int) -> int:
         return _whole(field, raw, 1, max_side, "pixels (the maximum side)")
@@ -125,6 +160,9 @@ _PARSERS: dict[str, Callable[[str, int], Any]] = {
     "quality": _quality,
     "colors": _colors,
     "max_bytes": _max_bytes,
+    "crop": _crop,
+    "caption": _caption,  # repeated: the web layer collects every value (captions=)
+    "expand": _expand,
     # Only POST /api/estimate reads it: how many frames the real upload will have.
     "frames": _frames,
 }
@@ -142,20 +180,28 @@ def declared_frames(raw_fields: Mapping[str, str], uploaded: int) -> int:
     return int(parse_field("frames", raw, 0)) if raw else uploaded
 
 
-def build_options(raw_fields: Mapping[str, str], frame_count: int, max_side: int) -> ComposeOptions:
-    """Options for frame_count frames from the form's text fields (blank ones count as unset)."""
+def build_options(
+    raw_fields: Mapping[str, str],
+    frame_count: int,
+    max_side: int,
+    captions: Sequence[str] = (),
+    max_frames: int = 100,
+) -> ComposeOptions:
+    """Options for frame_count frames from the form's text fields (blank ones count as unset).
+
+    With expand=1 the frame count is known only once the images are decoded: durations and
+    captions are then checked against it there (service/compose/expand.py)."""
     given = {
         name: parse_field(name, raw, max_side)
         for name, raw in raw_fields.items()
-        if name in _PARSERS and raw.strip()
+        if name in _PARSERS and name != "caption" and raw.strip()
     }
+    texts = tuple(parse_field("caption", text, max_side) for text in captions)
+    expand = given.get("expand", False)
     duration = given.get("duration", DEFAULT_DURATION_MS)
-    durations: tuple[int, ...] = given.get("durations", (duration,) * frame_count)
-    if len(durations) != frame_count:
-        raise BadField(
-            f"durations has {len(durations)} values but {frame_count} frames were uploaded.",
-            "durations",
-        )
+    durations: tuple[int, ...] = given.get("durations", () if expand else (duration,) * frame_count)
+    if not expand:
+        check_frame_count(durations, texts, frame_count)
     return ComposeOptions(
         durations_ms=durations,
         loop=given.get("loop", 0),
@@ -167,4 +213,22 @@ def build_options(raw_fields: Mapping[str, str], frame_count: int, max_side: int
         quality=given.get("quality", "balanced"),
         colors=given.get("colors", MAX_COLORS),
         max_bytes=given.get("max_bytes"),
+        crop=given.get("crop"),
+        captions=texts,
+        expand=expand,
+        duration_ms=given.get("duration") if expand else None,
+        max_frames=max_frames,
     )
+
+
+def check_frame_count(durations: Sequence[int], captions: Sequence[str], frames: int) -> None:
+    """durations must have one value per frame; captions at most one."""
+    if durations and len(durations) != frames:
+        raise BadField(
+            f"durations has {len(durations)} values but the upload has {frames} frames.",
+            "durations",
+        )
+    if len(captions) > frames:
+        raise BadField(
+            f"There are {len(captions)} captions but the upload has {frames} frames.", "caption"
+        )

@@ -35,6 +35,7 @@ from ..storage.files import free_bytes, no_room_is_storage_full
 from ..units import size_words
 
 FILE_FIELD = "photo"
+CAPTION_FIELD = "caption"  # repeated, one per frame: collected apart from the other fields
 CHUNK_BYTES = 256 * 1024
 # A text field is a number, a colour or a list of delays: 64 KiB is far more than enough.
 MAX_FIELD_BYTES = 64 * 1024
@@ -63,6 +64,7 @@ _MALFORMED = (
 class Upload:
     files: list[Source] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
+    captions: list[str] = field(default_factory=list)
     received_bytes: int = 0
 
 
@@ -77,6 +79,9 @@ async def receive_upload(request: web.Request, spool: Path, settings: Settings) 
         # A photo counts as a file; an empty picker part (no name, no bytes) as a text part,
         # so thousands of them are capped like any other text.
         if name == FILE_FIELD and await _receive_file(part, filename, upload, spool, settings):
+            continue
+        if name == CAPTION_FIELD:  # one per frame, so capped by the frame limit, not as text
+            await _receive_caption(part, upload, settings)
             continue
         text_parts += 1
         if text_parts > MAX_TEXT_PARTS:
@@ -204,22 +209,42 @@ def _refuse_unless_image(head: bytes, name: str, done: bool) -> None:
 async def _receive_field(
     part: BodyPartReader, name: str, upload: Upload, settings: Settings
 ) -> None:
-    known = name in FIELDS
-    value = bytearray()
-    while chunk := await _read_chunk(part, upload, settings):
-        if known:
-            value += chunk
-            if len(value) > MAX_FIELD_BYTES:
-                raise BadField(f"{name} is too long.", name)
-    if not known:
+    text = await _read_text(part, name, upload, settings, keep=name in FIELDS)
+    if text is None:
         return  # unknown fields are ignored (but were counted)
-    try:
-        text = value.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadField(f"{name} is not valid text.", name) from None
     if text.strip():
         parse_field(name, text, settings.max_side)  # refuse a bad value before reading on
     upload.fields[name] = text
+
+
+async def _receive_caption(part: BodyPartReader, upload: Upload, settings: Settings) -> None:
+    if len(upload.captions) >= settings.max_files:
+        raise BadField(
+            f"There are more captions than the {settings.max_files} frames allowed.",
+            CAPTION_FIELD,
+        )
+    text = await _read_text(part, CAPTION_FIELD, upload, settings, keep=True)
+    assert text is not None
+    parse_field(CAPTION_FIELD, text, settings.max_side)
+    upload.captions.append(text)
+
+
+async def _read_text(
+    part: BodyPartReader, name: str, upload: Upload, settings: Settings, keep: bool
+) -> str | None:
+    """The part's text (None when not kept: every byte is still read and counted)."""
+    value = bytearray()
+    while chunk := await _read_chunk(part, upload, settings):
+        if keep:
+            value += chunk
+            if len(value) > MAX_FIELD_BYTES:
+                raise BadField(f"{name} is too long.", name)
+    if not keep:
+        return None
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadField(f"{name} is not valid text.", name) from None
 
 
 def _too_large_request(settings: Settings) -> str:

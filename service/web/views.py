@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..compose.options import build_options, declared_frames
+from ..compose.options import ComposeOptions, build_options, declared_frames
 from ..compose.timing import timing_warnings
 from ..errors import BadMultipart, Busy, TooManyFrames
 from ..pool.jobs import estimate_job
@@ -79,7 +79,7 @@ async def _create_gif(request: web.Request) -> dict[str, Any]:
         raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
     with spool_dir(settings.spool_dir) as spool:
         upload = await _receive_in_time(request, spool, settings)
-        options = build_options(upload.fields, len(upload.files), settings.max_side)
+        options = _options(upload, len(upload.files), settings)
         gif_id = new_id()
         part = part_path(settings.downloads_dir, gif_id)
         try:
@@ -106,7 +106,7 @@ async def estimate(request: web.Request) -> web.Response:
             raise TooManyFrames(
                 f"At most {settings.max_files} images can be uploaded at once.", "frames"
             )
-        options = build_options(upload.fields, frames, settings.max_side)
+        options = _options(upload, frames, settings)
         guess = await pool.run(estimate_job, upload.files, options, str(spool / "sample.gif"))
     return web.json_response(
         {
@@ -118,6 +118,16 @@ async def estimate(request: web.Request) -> web.Response:
             "sample_frames": guess.sample_frames,
             "warnings": timing_warnings(list(options.durations_ms), options.loop),
         }
+    )
+
+
+def _options(upload: Upload, frames: int, settings: Settings) -> ComposeOptions:
+    return build_options(
+        upload.fields,
+        frames,
+        settings.max_side,
+        captions=[text.strip() for text in upload.captions],
+        max_frames=settings.max_files,
     )
 
 
