@@ -48,7 +48,7 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
-VIEWS = {"desktop": DESKTOP, "phone": PHONE}
+VIEWS: dict[str, dict[str, Any]] = {"desktop": DESKTOP, "phone": PHONE}
 # Every size in every scheme: the journeys that must hold everywhere run in each.
 EVERYWHERE = [(view, scheme) for view in VIEWS for scheme in ("light", "dark")]
 COLOURS = {"red": (220, 40, 40), "green": (40, 170, 80), "blue": (40, 80, 220)}
@@ -533,9 +533,10 @@ def test_crop_captions_and_every_frame_of_an_animation_reach_the_gif(
     with Image.open(gif) as image:
         image.seek(3)
         last = image.convert("RGB")
-    assert last.getpixel((50, 10)) == (40, 170, 80) or colour_of_area(last.crop((0, 0, 100, 20)))
+    assert colour_of_area(last.crop((0, 0, 100, 20)))  # the still's crop, no caption up there
     captioned = {last.getpixel((x, y)) for x in range(100) for y in range(30, 50)}
-    assert any(min(c) > 220 for c in captioned) and any(max(c) < 40 for c in captioned)  # type: ignore[call-overload]
+    rgb = [c for c in captioned if isinstance(c, tuple)]
+    assert any(min(c) > 220 for c in rgb) and any(max(c) < 40 for c in rgb)  # light, outlined
     page.page.locator("#result").scroll_into_view_if_needed()
     page.shot(f"{view}-{scheme}-result")
 

@@ -248,3 +248,13 @@ async def test_expanded_frames_past_the_limit_are_413(client: Client):
     resp = await client.post("/api/gifs", data=data)
     assert resp.status == 413
     assert (await resp.json())["error"]["code"] == "too_many_frames"
+
+
+async def test_form_result_page_says_what_the_service_did(client: Client):
+    data = form(("a.png", png_bytes()), ("b.png", png_bytes((1, 2, 3))), duration="33", loop="3")
+    data.add_field("max_bytes", "1000000")
+    resp = await client.post("/gif", data=data)
+    page = await resp.text()
+    assert "What the service did" in page
+    assert "It fits the size limit of" in page
+    assert "whole centiseconds" in page and "Viewers disagree on loop counts" in page

@@ -16,6 +16,7 @@ from PIL import Image, ImageCms, ImageFile
 
 from ..errors import CorruptImage, GifError, ImageTooLarge, UnsupportedImage
 from .formats import OPENED_AS, SNIFF_BYTES, sniff_format
+from .timing import MAX_DURATION_MS
 
 # EXIF orientation -> the transpose that makes the image upright.
 _UPRIGHT = {
@@ -94,13 +95,14 @@ def frame_delays(path: str, name: str, max_pixels: int, limit: int) -> list[int 
             return delays
 
 
-# Browsers play a delay under 20 ms (0 included) as 100 ms: so does the GIF made from it.
+# Browsers play a delay under 20 ms (0 included) as 100 ms: so does the GIF made from it. A
+# delay past a minute is held to a minute, as the `duration` field is.
 _SHORTEST_PLAYED_MS, _PLAYED_INSTEAD_MS = 20, 100
 
 
 def _delay_ms(duration: object) -> int:
     delay = round(duration) if isinstance(duration, int | float) else 0
-    return delay if delay >= _SHORTEST_PLAYED_MS else _PLAYED_INSTEAD_MS
+    return min(delay, MAX_DURATION_MS) if delay >= _SHORTEST_PLAYED_MS else _PLAYED_INSTEAD_MS
 
 
 def _sniffed(fp: io.BufferedReader, name: str) -> str:

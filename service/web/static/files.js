@@ -50,7 +50,7 @@ function loadImage(url) {
 }
 
 export function playedDelay(ms) {
-  return ms >= SHORTEST_PLAYED_MS ? Math.round(ms) : PLAYED_INSTEAD_MS;
+  return ms >= SHORTEST_PLAYED_MS ? Math.min(Math.round(ms), limits.max_duration_ms) : PLAYED_INSTEAD_MS;
 }
 
 // ---------------------------------------------------------------- animations

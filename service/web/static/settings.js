@@ -112,9 +112,15 @@ export function summarise() {
     : `${limits.min_duration_ms} to ${limits.max_duration_ms} ms; each frame can have its own.`;
   $("create-summary").textContent = summaryWords(ms);
   $("create").disabled = state.frames.length === 0 || state.busy;
-  document.querySelectorAll(".frame-delay input").forEach((input) => { input.placeholder = String(ms ?? defaults.duration_ms); });
-  $("frame-list").classList.toggle("transparent", $("transparent").checked);
+  showPlaceholders();
   scheduleEstimate();
+}
+
+// A card's blank delay shows the delay it will get; the see-through notes show on transparent.
+function showPlaceholders() {
+  const ms = safe(globalDelayMs, defaults.duration_ms);
+  document.querySelectorAll(".frame-delay input").forEach((input) => { input.placeholder = String(ms); });
+  $("frame-list").classList.toggle("transparent", $("transparent").checked);
 }
 
 function summaryWords(ms) {
@@ -215,5 +221,5 @@ export function setUpSettings() {
   for (const input of [delayInput, loopCount, widthCustom, $("colors"), $("max-kib")]) {
     input.addEventListener("input", () => { input.removeAttribute("aria-invalid"); summarise(); });
   }
-  subscribe((what) => { if (what !== "busy") summarise(); });
+  subscribe((what) => { if (what === "busy") showPlaceholders(); else summarise(); });
 }
