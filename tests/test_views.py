@@ -258,3 +258,12 @@ async def test_form_result_page_says_what_the_service_did(client: Client):
     assert "What the service did" in page
     assert "It fits the size limit of" in page
     assert "whole centiseconds" in page and "Viewers disagree on loop counts" in page
+
+
+async def test_estimate_counts_frames_by_the_frames_field_even_with_expand(client: Client):
+    animated = gif_bytes([(255, 0, 0), (0, 0, 255), (0, 255, 0)], [100, 100, 100])
+    data = form(("a.gif", animated), expand="1", frames="4", durations="100,100,100,500")
+    data.add_field("caption", "One")
+    resp = await client.post("/api/estimate", data=data)
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["frames"] == 4

@@ -106,6 +106,8 @@ async def estimate(request: web.Request) -> web.Response:
             raise TooManyFrames(
                 f"At most {settings.max_files} images can be uploaded at once.", "frames"
             )
+        # The sample stands for `frames` frames: an estimate does not expand animations.
+        upload.fields.pop("expand", None)
         options = _options(upload, frames, settings)
         guess = await pool.run(estimate_job, upload.files, options, str(spool / "sample.gif"))
     return web.json_response(
