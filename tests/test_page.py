@@ -164,6 +164,10 @@ def wait_until(page: Page, expression: str, timeout_s: float = 30) -> None:
         time.sleep(0.05)
 
 
+def wait_for_estimate(page: Page) -> None:
+    wait_until(page, "document.getElementById('estimate').textContent.startsWith('About ')")
+
+
 def pick(page: Page, *paths: Path) -> None:
     count = page.page.locator("#frame-list li").count()
     page.page.set_input_files("#photo", [str(p) for p in paths])
@@ -264,7 +268,7 @@ def test_make_a_gif_pick_reorder_time_loop_create_download(
     page.page.fill("#delay", "120")
     page.page.select_option("#loop", "1")
     assert page.page.inner_text("#loop-words") == "The animation plays once."
-    page.page.wait_for_selector("#estimate:not([hidden])")  # from POST /api/estimate
+    wait_for_estimate(page)  # from POST /api/estimate
     assert page.page.inner_text("#estimate").startswith("About ")
     assert "160 \u00d7 100 px" in page.page.inner_text("#estimate")
     page.shot("desktop-light-frames")
@@ -344,7 +348,7 @@ def test_create_and_the_estimate_are_on_screen_at_every_step(
     page = open_page(**VIEWS[view], color_scheme=scheme)
     assert on_screen(page, "#create")  # before any frame
     pick(page, *make_frames(tmp_path, count))
-    page.page.wait_for_selector("#estimate:not([hidden])")
+    wait_for_estimate(page)
     height = page.js("document.documentElement.scrollHeight")
     for y in (0, height // 3, height // 2, height):  # the frames, the settings, the end
         page.js(f"window.scrollTo(0, {y})")
@@ -365,10 +369,11 @@ def test_create_and_the_estimate_are_on_screen_at_every_step(
         page.shot(f"{view}-{scheme}-100-frames")
 
 
+@pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
 def test_keyboard_reaches_create_in_two_presses_and_ctrl_enter_creates(
-    open_page: Any, frames: dict[str, Path]
+    open_page: Any, frames: dict[str, Path], view: str, scheme: str
 ):
-    page = open_page()
+    page = open_page(**VIEWS[view], color_scheme=scheme)
     pick(page, frames["red"], frames["green"], frames["blue"])
     page.page.focus("#photo")
     presses = 0
@@ -421,8 +426,11 @@ def test_holding_a_frame_near_the_top_edge_scrolls_and_it_drops_there(
     assert page.names()[0] == "f023.png"
 
 
-def test_thumbnails_have_one_shape_and_compact_view_fits_30_frames(open_page: Any, tmp_path: Path):
-    page = open_page()
+@pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
+def test_thumbnails_have_one_shape_and_compact_view_fits_30_frames(
+    open_page: Any, tmp_path: Path, view: str, scheme: str
+):
+    page = open_page(**VIEWS[view], color_scheme=scheme)
     wide, tall = tmp_path / "wide.png", tmp_path / "tall.png"
     Image.new("RGB", (600, 100), (200, 60, 60)).save(wide)
     Image.new("RGB", (100, 600), (60, 60, 200)).save(tall)
@@ -446,12 +454,15 @@ def test_thumbnails_have_one_shape_and_compact_view_fits_30_frames(open_page: An
             const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= bar.top;
         }).length; })()"""
     )
+    page.shot(f"{view}-{scheme}-compact")
     assert visible >= 30, visible
-    page.shot("desktop-light-compact")
 
 
-def test_result_explains_merged_frames_the_size_limit_and_warnings(open_page: Any, tmp_path: Path):
-    page = open_page(color_scheme="dark")
+@pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
+def test_result_explains_merged_frames_the_size_limit_and_warnings(
+    open_page: Any, tmp_path: Path, view: str, scheme: str
+):
+    page = open_page(**VIEWS[view], color_scheme=scheme)
     noise = [tmp_path / f"noise{i}.png" for i in range(3)]
     for index, path in enumerate(noise):
         Image.effect_noise((320, 200), 60 + index * 10).convert("RGB").save(path)
@@ -461,7 +472,7 @@ def test_result_explains_merged_frames_the_size_limit_and_warnings(open_page: An
     page.page.select_option("#loop", "3")  # viewers disagree on counts: a warning
     page.page.click("text=More options")
     page.page.fill("#max-kib", "20")
-    page.page.wait_for_selector("#estimate:not([hidden])")
+    wait_for_estimate(page)
     estimate = page.page.inner_text("#estimate")
     assert "to fit 20 KiB" in estimate, estimate
     page.page.click("#create")
@@ -471,7 +482,7 @@ def test_result_explains_merged_frames_the_size_limit_and_warnings(open_page: An
     assert "size limit of 20 KiB" in notes and "instead of 320 \u00d7 200 px" in notes, notes
     assert "whole centiseconds" in notes and "Viewers disagree on loop counts" in notes, notes
     page.page.locator("#result").scroll_into_view_if_needed()
-    page.shot("desktop-dark-result-explained")
+    page.shot(f"{view}-{scheme}-result-explained")
 
 
 @pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
@@ -548,10 +559,11 @@ def colour_of_area(area: Image.Image) -> bool:
     return count > area.width * area.height * 0.9 and colour == (40, 170, 80)
 
 
+@pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
 def test_semi_transparent_image_says_so_and_keeps_its_visible_parts(
-    open_page: Any, tmp_path: Path, stack: RunningStack
+    open_page: Any, tmp_path: Path, stack: RunningStack, view: str, scheme: str
 ):
-    page = open_page(**PHONE, color_scheme="dark")
+    page = open_page(**VIEWS[view], color_scheme=scheme)
     faded = tmp_path / "faded.png"
     Image.new("RGBA", (160, 100), (220, 40, 40, 110)).save(faded)
     pick(page, faded)
@@ -568,10 +580,11 @@ def test_semi_transparent_image_says_so_and_keeps_its_visible_parts(
     assert pixel == (220, 40, 40, 255)  # kept, not dropped as "less than half opaque"
 
 
+@pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
 def test_refusals_collapse_into_one_line_per_reason_and_clear_all_clears_them(
-    open_page: Any, tmp_path: Path
+    open_page: Any, tmp_path: Path, view: str, scheme: str
 ):
-    page = open_page(**PHONE)
+    page = open_page(**VIEWS[view], color_scheme=scheme)
     texts = []
     for index in range(46):
         path = tmp_path / f"notes{index}.png"
@@ -591,14 +604,17 @@ def test_refusals_collapse_into_one_line_per_reason_and_clear_all_clears_them(
     height = page.page.locator("#refused").bounding_box()
     assert height is not None and height["height"] < 400
     page.js("window.scrollTo(0, 0)")
-    page.shot("phone-light-refused")
+    page.shot(f"{view}-{scheme}-refused")
     page.page.click("text=Clear all")
     assert page.page.locator("#refused").is_hidden()
     assert page.names() == []
 
 
-def test_messages_name_fields_as_the_page_labels_them(open_page: Any, frames: dict[str, Path]):
-    page = open_page()
+@pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
+def test_messages_name_fields_as_the_page_labels_them(
+    open_page: Any, frames: dict[str, Path], view: str, scheme: str
+):
+    page = open_page(**VIEWS[view], color_scheme=scheme)
     pick(page, frames["red"], frames["green"])
     page.page.fill("#delay", "5")
     assert page.page.inner_text("#create-summary") == "Check delay per frame."
@@ -620,8 +636,9 @@ def test_messages_name_fields_as_the_page_labels_them(open_page: Any, frames: di
     )
 
 
+@pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
 def test_server_error_is_shown_with_the_focus_on_it_and_the_frames_stay(
-    open_page: Any, frames: dict[str, Path], tmp_path: Path
+    open_page: Any, frames: dict[str, Path], tmp_path: Path, view: str, scheme: str
 ):
     """A PNG whose text chunk has a wrong checksum: Chromium shows it, Pillow refuses it (422)."""
     buffer = io.BytesIO()
@@ -632,7 +649,7 @@ def test_server_error_is_shown_with_the_focus_on_it_and_the_frames_stay(
     chunk = struct.pack(">I", len(text)) + b"tEXt" + text + struct.pack(">I", bad_crc)
     cut = tmp_path / "cut.png"
     cut.write_bytes(png[:33] + chunk + png[33:])  # after the signature and IHDR
-    page = open_page(color_scheme="dark")
+    page = open_page(**VIEWS[view], color_scheme=scheme)
     page.expected_errors = ("status of 422",)  # the console notes the refused upload
     pick(page, frames["red"], cut)
     assert page.names() == ["c-red.png", "cut.png"]
@@ -646,14 +663,14 @@ def test_server_error_is_shown_with_the_focus_on_it_and_the_frames_stay(
     assert on_screen(page, "#error")
     assert page.names() == ["c-red.png", "cut.png"]
     assert "flagged" in (page.page.locator("#frame-list li").nth(1).get_attribute("class") or "")
-    page.shot("desktop-dark-error")
+    page.shot(f"{view}-{scheme}-error")
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
 def test_every_control_shows_a_focus_ring(
-    open_page: Any, frames: dict[str, Path], tmp_path: Path, scheme: str
+    open_page: Any, frames: dict[str, Path], tmp_path: Path, view: str, scheme: str
 ):
-    page = open_page(color_scheme=scheme)
+    page = open_page(**VIEWS[view], color_scheme=scheme)
     pick(page, animated_gif(tmp_path), frames["green"])
     page.page.click("#crop summary")
     page.page.click("text=More options")
@@ -722,7 +739,7 @@ def test_phone_screens(open_page: Any, frames: dict[str, Path], scheme: str):
     pick(page, frames["red"], frames["green"], frames["blue"])
     width = page.js("document.documentElement.scrollWidth")
     assert width <= 390, "the page scrolls sideways on a phone"
-    page.page.wait_for_selector("#estimate:not([hidden])")
+    wait_for_estimate(page)
     page.shot(f"phone-{scheme}-frames")
     page.page.click("#create")
     page.page.wait_for_selector("#result:not([hidden])")

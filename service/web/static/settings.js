@@ -147,12 +147,17 @@ let estimateTimer = null;
 let estimateRequest = null;
 export let lastEstimate = null;
 
+// While a new estimate is on its way the line says so (it never vanishes under the pointer).
 export function scheduleEstimate() {
   clearTimeout(estimateTimer);
   estimateRequest?.abort();
-  $("estimate").hidden = true;
+  Object.assign($("estimate"), { hidden: state.frames.length === 0, textContent: "Estimating the size\u2026" });
   lastEstimate = null;
   estimateTimer = setTimeout(requestEstimate, 600);
+}
+
+function noEstimate(why) {
+  Object.assign($("estimate"), { hidden: false, textContent: why });
 }
 
 export function stopEstimate() {
@@ -162,9 +167,10 @@ export function stopEstimate() {
 
 function requestEstimate() {
   const sample = state.frames.slice(0, ESTIMATE_SAMPLE);
-  if (state.busy || sample.length === 0 || sample.reduce((s, f) => s + f.size, 0) > ESTIMATE_MAX_BYTES) return;
+  if (state.busy || sample.length === 0) return;
+  if (sample.reduce((s, f) => s + f.size, 0) > ESTIMATE_MAX_BYTES) { noEstimate("No estimate: the first images are large."); return; }
   let collected;
-  try { collected = collectFields(); } catch { return; }
+  try { collected = collectFields(); } catch { noEstimate("No estimate until the settings are fixed."); return; }
   const { fields } = collected;
   const maxBytes = fields.max_bytes;
   delete fields.max_bytes; // the estimate is of the GIF as set; the limit is applied below
@@ -177,7 +183,8 @@ function requestEstimate() {
   request.open("POST", "/api/estimate");
   request.addEventListener("load", () => {
     const guess = safe(() => JSON.parse(request.responseText), null);
-    if (request.status !== 200 || !guess || state.busy) return;
+    if (state.busy) return;
+    if (request.status !== 200 || !guess) { noEstimate("No estimate for these images."); return; }
     lastEstimate = guess;
     Object.assign($("estimate"), { hidden: false, textContent: estimateWords(guess, maxBytes) });
   });
