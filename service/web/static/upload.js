@@ -59,6 +59,14 @@ function flagFrames(name) {
   [...$("frame-list").children].forEach((li) => li.classList.toggle("flagged", Boolean(name) && li.dataset.name === name));
 }
 
+// A server message about a field, naming the field as the page labels it.
+function inPageWords({ field, message }) {
+  const label = LABELS[field];
+  if (!label) return message;
+  const named = new RegExp(`^${field}\\b`, "i");
+  return named.test(message) ? message.replace(named, label) : `${label}: ${message}`;
+}
+
 export function create() {
   if (state.busy) return;
   $("error").hidden = true;
@@ -127,8 +135,7 @@ function finish(request, sent) {
     return;
   }
   const error = body?.error ?? { message: `The server answered ${request.status}.` };
-  const label = LABELS[error.field];
-  const message = label && !error.message.startsWith(label) ? `${label}: ${error.message}` : error.message;
+  const message = inPageWords(error);
   const retry = request.getResponseHeader("Retry-After");
   showError(retry ? `${message} (Try again in ${retry} s.)` : message);
   if (error.field && FIELD_UI[error.field]) showFieldError(error.field, message);
