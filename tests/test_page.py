@@ -549,7 +549,7 @@ def test_crop_captions_and_every_frame_of_an_animation_reach_the_gif(
     rgb = [c for c in captioned if isinstance(c, tuple)]
     assert any(min(c) > 220 for c in rgb) and any(max(c) < 40 for c in rgb)  # light, outlined
     page.page.locator("#result").scroll_into_view_if_needed()
-    page.shot(f"{view}-{scheme}-result")
+    page.shot(f"{view}-{scheme}-crop-result")
 
 
 def colour_of_area(area: Image.Image) -> bool:

@@ -163,6 +163,7 @@ function noEstimate(why) {
 export function stopEstimate() {
   clearTimeout(estimateTimer);
   estimateRequest?.abort();
+  if (!lastEstimate) $("estimate").hidden = true; // no "Estimating" left behind: it is made
 }
 
 function requestEstimate() {
