@@ -11,7 +11,7 @@ from PIL import Image
 from service.compose.gif import Source, compose_gif
 from service.compose.gifinfo import read_gif_info
 from service.compose.options import ComposeOptions, build_options
-from service.errors import BadField, TooManyFrames
+from service.errors import BadField, CorruptImage, TooManyFrames
 
 from .imagegen import BLUE, GREEN, RED, YELLOW, dominant_colour, gif_frames, save, solid
 
@@ -100,3 +100,13 @@ def test_semi_transparent_image_keeps_its_visible_parts(tmp_path: Path) -> None:
     [frame] = gif_frames(out)
     assert frame.getpixel((32, 24))[3] == 255  # type: ignore[index]
     assert dominant_colour(frame) == (200, 30, 30)
+
+
+def test_a_truncated_animation_is_refused_naming_it(tmp_path: Path) -> None:
+    whole = animation(tmp_path, "a.gif", "GIF")
+    data = Path(whole.path).read_bytes()
+    cut = tmp_path / "cut.gif"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(CorruptImage) as caught:
+        compose(tmp_path, [Source(str(cut), "cut.gif")], {"expand": "1"})
+    assert caught.value.field == "cut.gif"
