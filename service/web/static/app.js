@@ -1,13 +1,16 @@
 // gifsvc's page, as native ES modules by concern (no build step):
 //   store.js     the server's limits (once, from the page's data) and the shared state
+//   words.js     numbers and messages as a person reads them
 //   files.js     files checked as the server checks them; animations; see-through pixels
-//   frames.js    the frames and their order: cards, drag (with edge scrolling), keyboard, toolbar
-//   settings.js  the fields, checked with the page's labels; the summary and the live estimate
+//   frames.js    the frames and their order, refusals, the toolbar, the compact view
+//   cards.js     one card per frame;  drag.js  moving a frame (mouse, touch, keys)
+//   captions.js  a caption per frame, typed on its card
+//   settings.js  the fields, checked with the page's labels; the summary next to Create
+//   estimate.js  the live estimate next to Create
 //   crop.js      the crop rectangle on the first frame
 //   upload.js    creating: upload with progress, errors with the focus on them
 //   result.js    the GIF, and what the service did and why
-// Captions are typed on the cards (frames.js) and sent by upload.js. Without this script the
-// page is a plain form posting to /gif, and that works too.
+// Without this script the page is a plain form posting to /gif, and that works too.
 
 import { $, changed } from "./store.js";
 import { setUpCrop } from "./crop.js";

@@ -3,7 +3,8 @@
 
 import { $, state, changed, totalBytes, frameCount } from "./store.js";
 import { frameSetProblem, reasonWords } from "./files.js";
-import { LABELS, collectFields, stopEstimate } from "./settings.js";
+import { stopEstimate } from "./estimate.js";
+import { LABELS, collectFields } from "./settings.js";
 import { showResult } from "./result.js";
 import { FieldError, announce, element, humanBytes, safe } from "./words.js";
 
