@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageFont
 
-from service.compose.captions import draw_caption
+from service.compose.captions import _font, draw_caption
 from service.compose.gif import compose_gif
 from service.compose.options import ComposeOptions
 
@@ -74,3 +74,10 @@ def test_caption_size_follows_the_frame_height_and_long_text_wraps() -> None:
 def test_caption_on_a_transparent_frame_is_opaque(tmp_path: Path) -> None:
     drawn = draw_caption(Image.new("RGBA", SIZE, (0, 0, 0, 0)), "Hello")
     assert drawn.getchannel("A").getextrema() == (0, 255)
+
+
+def test_the_font_is_pillows_own_at_its_basic_layout() -> None:
+    """Nothing to install on a host: the font and FreeType come in the Pillow wheel."""
+    font = _font(20)
+    assert font.getname() == ("Aileron", "Regular")
+    assert font.layout_engine == ImageFont.Layout.BASIC
