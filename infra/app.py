@@ -1,24 +1,30 @@
-"""`cdk synth` / `cdk deploy` start here (cdk.json: scripts/cdk-app): it only chooses values."""
+"""`cdk synth` / `cdk deploy` start here (cdk.json: scripts/cdk-app): it only chooses values.
+
+The context (cdk.json, or `-c name=value`) and infra/host/gifsvc.env are read here, once, and
+handed to the stack as values.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 
+from .config import REPO, HostEnv, context_config
 from .stack import GifsvcStack
 
 STACK_NAME = "Gifsvc"
 
 
-def build(app: App) -> GifsvcStack:
-    """The stack with the values from the context (cdk.json, or `-c name=value`)."""
-    key_pair = str(app.node.try_get_context("key_pair_name") or "")
+def build(app: App, repo: Path = REPO) -> GifsvcStack:
+    """The stack with the values from the context; cdk-nag validates it at synthesis."""
     stack = GifsvcStack(
         app,
         STACK_NAME,
-        allowed_cidr=str(app.node.try_get_context("allowed_cidr") or "0.0.0.0/0"),
-        instance_type=str(app.node.try_get_context("instance_type") or "t3.small"),
-        key_pair_name=key_pair or None,
+        config=context_config(app),
+        host_env=HostEnv.read(repo / "infra" / "host" / "gifsvc.env"),
+        repo=repo,
         description="gifsvc: a self-hosted GIF maker on one EC2 instance (port 8888)",
     )
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))

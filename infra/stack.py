@@ -1,16 +1,24 @@
-"""The gifsvc stack: one EC2 instance behind an Elastic IP, reachable on port 8888 only."""
+"""The gifsvc stack: one EC2 instance behind an Elastic IP (port 8888), HTTPS through
+CloudFront, logs in CloudWatch Logs and alarms when it is down. It only wires the constructs."""
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Duration, Fn, Stack
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Environment, Fn, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .host_setup import HostSetup, host_settings
+from .alarms import Alarms
+from .cdn import Cdn
+from .code_asset import CodeAsset
+from .config import HostEnv, StackConfig
+from .host import Host, instance_role
+from .host_setup import HostFiles, host_init
+from .logs import HostLogs
 from .nag import acknowledge_findings
-
-ROOT_VOLUME_GIB = 16
+from .network import Network
 
 
 class GifsvcStack(Stack):
@@ -19,84 +27,71 @@ class GifsvcStack(Stack):
         scope: Construct,
         construct_id: str,
         *,
-        allowed_cidr: str,
-        instance_type: str,
-        key_pair_name: str | None = None,
-        **kwargs: object,
+        config: StackConfig,
+        host_env: HostEnv,
+        repo: Path,
+        description: str,
     ) -> None:
-        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        port = host_settings().public_port
-        # One public subnet, no NAT gateway; the AZ comes from Fn::GetAZs, not an account lookup.
-        vpc = ec2.Vpc(
-            self,
-            "Vpc",
-            max_azs=1,
-            nat_gateways=0,
-            subnet_configuration=[
-                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)
-            ],
+        super().__init__(
+            scope, construct_id, env=Environment(region=config.region), description=description
         )
-        web = ec2.SecurityGroup(
-            self,
-            "Web",
-            vpc=vpc,
-            allow_all_outbound=True,
-            description=f"gifsvc: nginx on TCP {port} only; no SSH (Session Manager instead)",
+        port = host_env.settings.public_port
+        network = Network(self, "Network", allowed_cidr=config.allowed_cidr, port=port)
+        role = instance_role(self)
+        code = CodeAsset(self, "Code", repo=repo, role=role)
+        logs = HostLogs(
+            self, "Logs", role=role, port=port, stack_name=self.stack_name, region=config.region
         )
-        web.add_ingress_rule(ec2.Peer.ipv4(allowed_cidr), ec2.Port.tcp(port), "gifsvc (nginx)")
-        role = iam.Role(
-            self,
-            "InstanceRole",
-            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
-            managed_policies=[
-                iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")
-            ],
-        )
-        host = HostSetup(self, "Host", role=role)
-        instance = ec2.Instance(
-            self,
-            "Instance",
-            vpc=vpc,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
-            instance_type=ec2.InstanceType(instance_type),
-            machine_image=ec2.MachineImage.latest_amazon_linux2023(),
-            security_group=web,
+        files = HostFiles(host_env.text, host_env.settings, logs.agent_config, logs.probe_cron)
+        host = self._host(config, network, role, host_init(code_url=code.url, files=files))
+        host.add_metadata("AWS::CloudFormation::Authentication", code.authentication(role))
+        alarms = self._alarms(host, logs, config.alarm_email)
+        cdn = Cdn(self, "Https", origin_dns_name=host.dns_name, port=port) if config.https else None
+        self._outputs(host, port, alarms, cdn)
+        distribution = cdn.distribution if cdn else None
+        acknowledge_findings(
+            instance=host.instance,
             role=role,
-            require_imdsv2=True,
-            # The setup reaches the package mirrors and PyPI through the internet gateway.
-            associate_public_ip_address=True,
-            block_devices=[
-                ec2.BlockDevice(
-                    device_name="/dev/xvda",
-                    volume=ec2.BlockDeviceVolume.ebs(
-                        ROOT_VOLUME_GIB, encrypted=True, volume_type=ec2.EbsDeviceVolumeType.GP3
-                    ),
-                )
-            ],
-            key_pair=(
-                ec2.KeyPair.from_key_pair_name(self, "KeyPair", key_pair_name)
-                if key_pair_name
-                else None
-            ),
-            init=host.init,
-            init_options=ec2.ApplyCloudFormationInitOptions(timeout=Duration.minutes(20)),
-            # A code change replaces the instance; the Elastic IP keeps the URL.
-            user_data_causes_replacement=True,
+            vpc=network.vpc,
+            web=network.web,
+            distribution=distribution,
         )
-        cfn_instance = instance.node.default_child
-        assert isinstance(cfn_instance, ec2.CfnInstance)
-        cfn_instance.add_metadata("AWS::CloudFormation::Authentication", host.authentication(role))
-        address = ec2.CfnEIP(self, "Address", domain="vpc")
-        # An EIP in a VPC needs the internet gateway attached first.
-        address.node.add_dependency(vpc.node.find_child("VPCGW"))
-        ec2.CfnEIPAssociation(
+
+    def _host(
+        self, config: StackConfig, network: Network, role: iam.IRole, init: ec2.CloudFormationInit
+    ) -> Host:
+        return Host(
             self,
-            "AddressAssociation",
-            allocation_id=address.attr_allocation_id,
-            instance_id=instance.instance_id,
+            "Host",
+            vpc=network.vpc,
+            gateway=network.gateway,
+            security_group=network.web,
+            role=role,
+            instance_type=config.instance_type,
+            ami_id=config.ami_id,
+            region=config.region,
+            init=init,
+            key_pair_name=config.key_pair_name,
         )
-        CfnOutput(self, "Url", value=Fn.join("", ["http://", address.ref, f":{port}/"]))
-        CfnOutput(self, "InstanceId", value=instance.instance_id)
+
+    def _alarms(self, host: Host, logs: HostLogs, alarm_email: str | None) -> Alarms:
+        alarms = Alarms(
+            self,
+            "Alarms",
+            instance_id=host.instance.instance_id,
+            healthy=logs.healthy,
+            alarm_email=alarm_email,
+        )
+        # Created once the instance answers /healthz, so a first deploy raises no alarm.
+        alarms.node.add_dependency(host.instance)
+        return alarms
+
+    def _outputs(self, host: Host, port: int, alarms: Alarms, cdn: Cdn | None) -> None:
+        if cdn is not None:
+            CfnOutput(self, "HttpsUrl", value=cdn.url, description="the URL to share")
+        CfnOutput(self, "Url", value=Fn.join("", ["http://", host.address.ref, f":{port}/"]))
+        CfnOutput(self, "InstanceId", value=host.instance.instance_id)
+        CfnOutput(self, "AlarmTopic", value=alarms.topic.topic_arn)
         CfnOutput(
             self,
             "SessionCommand",
@@ -104,10 +99,9 @@ class GifsvcStack(Stack):
                 "",
                 [
                     "aws ssm start-session --target ",
-                    instance.instance_id,
+                    host.instance.instance_id,
                     " --region ",
                     self.region,
                 ],
             ),
         )
-        acknowledge_findings(instance=instance, role=role, vpc=vpc, web=web)

@@ -51,8 +51,8 @@ from bench_runs import (
 )
 from PIL import Image
 
-from service.compose.gif import fit_frame, output_size
 from service.compose.images import open_frame
+from service.compose.layout import fit_frame, output_size
 from service.compose.options import QUALITIES, ComposeOptions
 
 REPO = Path(__file__).resolve().parents[1]

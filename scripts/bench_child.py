@@ -19,8 +19,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.compose.gif import Source, compose_gif, fit_frame
+from service.compose.gif import Source, compose_gif
 from service.compose.images import open_frame
+from service.compose.layout import fit_frame
 from service.compose.options import ComposeOptions
 
 MAX_PIXELS = 50_000_000

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service.compose.gif import Source, compose_gif
-from service.compose.options import build_options
+from service.compose.options import ComposeOptions
 from tests.stack import start_stack
 
 MIB = 1024 * 1024
@@ -57,7 +57,7 @@ def screenshot(i: int, path: Path) -> Source:
 
 def measure_compose(workdir: Path) -> None:
     sources = [screenshot(i, workdir / f"shot{i}.png") for i in range(10)]
-    options = build_options({"duration": "200"}, len(sources), 1280)
+    options = ComposeOptions(durations_ms=(200,) * len(sources))
     times = []
     for run in range(3):
         start = time.perf_counter()

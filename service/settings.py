@@ -61,7 +61,7 @@ class Settings:
     compose_timeout: float = _setting(
         "GIFSVC_COMPOSE_TIMEOUT",
         60.0,
-        "seconds one composition may run before its worker is stopped (503 busy)",
+        "seconds one composition may run before its worker is stopped (413 too_much_work)",
         minimum=0.1,
     )
     upload_timeout: float = _setting(
@@ -80,6 +80,13 @@ class Settings:
         "GIFSVC_RATE_PER_MINUTE",
         30,
         "uploads one client address may start per minute at nginx (503 busy past it)",
+        minimum=1,
+    )
+    estimates_per_minute: int = _setting(
+        "GIFSVC_ESTIMATES_PER_MINUTE",
+        120,
+        "size estimates one client address may ask for per minute at nginx (never counted "
+        "against uploads)",
         minimum=1,
     )
     connections_per_client: int = _setting(

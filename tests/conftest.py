@@ -6,6 +6,7 @@ import asyncio
 import io
 import os
 import subprocess
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -109,13 +110,31 @@ def slow_png() -> bytes:
 SLOW_LIMITS = {"max_pixels": 30_000_000, "max_side": 1280}
 
 
+async def eventually(
+    condition: Callable[[], bool], what: str, timeout_s: float = 10.0, every_s: float = 0.01
+) -> None:
+    """Wait until condition() holds; fails naming `what` if it has not within timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout_s:g} s")
+        await asyncio.sleep(every_s)
+
+
+def poll_until(
+    condition: Callable[[], bool], what: str, timeout_s: float = 10.0, every_s: float = 0.05
+) -> None:
+    """eventually(), for tests that drive real processes from plain (non-async) code."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout_s:g} s")
+        time.sleep(every_s)
+
+
 async def wait_until_busy(client: TestClient[Any, Any], busy: int = 1) -> None:
     """Wait until the pool runs `busy` compositions (the app's real pool, observed)."""
-    for _ in range(500):
-        if client.app[POOL].busy >= busy:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the composition never started")
+    await eventually(lambda: client.app[POOL].busy >= busy, "the composition started")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -14,11 +15,22 @@ from pathlib import Path
 
 from service.ops.stack import find_nginx
 
+# Below Linux's ephemeral range (32768-60999), so no outgoing connection takes a port between
+# the moment it is found free and the moment nginx or aiohttp binds it.
+PORTS = range(20000, 32000)
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens or is connected on now, on every address."""
+    for _ in range(1000):
+        port = random.choice(PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 @dataclass
@@ -35,7 +47,26 @@ class RunningStack:
         return self.process.wait(timeout=30)
 
 
+# free_port() only finds a port that was free a moment ago; another process may take it first.
+PORT_TRIES = 3
+
+
 def start_stack(data_dir: Path, **env: str) -> RunningStack:
+    """The stack on free ports (tried again on other ports if one was taken meanwhile)."""
+    for attempt in range(PORT_TRIES):
+        try:
+            return _start_stack(data_dir, **env)
+        except PortTaken:
+            if attempt == PORT_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+class PortTaken(RuntimeError):
+    """The stack could not listen: a port free_port() found was taken before nginx bound it."""
+
+
+def _start_stack(data_dir: Path, **env: str) -> RunningStack:
     public, app = free_port(), free_port()
     log = data_dir.parent / f"{data_dir.name}-stack.log"
     environ = os.environ | {
@@ -91,4 +122,6 @@ def _wait_healthy(stack: RunningStack) -> None:
         wait_healthy(stack.url, stack.process)
     except RuntimeError as failure:
         stack.stop()
-        raise RuntimeError(f"{failure}:\n{stack.log.read_text()}") from None
+        log = stack.log.read_text()
+        kind = PortTaken if "Address already in use" in log else RuntimeError
+        raise kind(f"{failure}:\n{log}") from None

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from service.compose.gifsicle import packed_path
 from service.ops.cleanup import LEFTOVER_AGE_S, clean
 from service.settings import Settings
 from service.storage.files import ensure_dirs, spool_dir
+from service.storage.local import LocalStorage
 
 OLD_ID, NEW_ID, BUSY_ID = "a" * 32, "b" * 32, "c" * 32
 
@@ -118,3 +120,18 @@ def test_command_prints_removed_ids(settings: Settings):
     )
     assert real.stdout.split() == [OLD_ID]
     assert not (settings.downloads_dir / f"{OLD_ID}.gif").exists()
+
+
+def test_every_temporary_name_a_composition_makes_is_a_leftover_cleanup_removes(
+    settings: Settings,
+):
+    """The names come from the code that makes them: the storage's part, gifsicle's copy."""
+    storage = LocalStorage(settings.downloads_dir, settings.ttl)
+    ensure_dirs(settings.downloads_dir, settings.spool_dir)
+    part = storage.part_path(OLD_ID)
+    names = [part, Path(packed_path(str(part)))]
+    for path in names:
+        path.write_bytes(b"GIF")
+        age(path, LEFTOVER_AGE_S + 60)
+    clean(settings, settings.ttl, dry_run=False)
+    assert [p for p in names if p.exists()] == []

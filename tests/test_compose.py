@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops
 
-from service.compose.gif import ComposeResult, Source, compose_gif, output_size
+from service.compose.gif import ComposeResult, Source, compose_gif
 from service.compose.gifinfo import GifInfo, read_gif_info
-from service.compose.options import ComposeOptions, build_options
+from service.compose.layout import output_size
+from service.compose.options import QUALITIES, ComposeOptions, Quality
 from service.errors import UnsupportedImage
 
 from .imagegen import (
@@ -363,7 +364,7 @@ def test_click_through_writes_only_the_changed_rectangle(tmp_path: Path):
         save(tmp_path, "b.png", screen(button_at=30)),
     ]
     out = tmp_path / "out.gif"
-    compose_gif(sources, build_options({}, 2, 1280), str(out), MAX_PIXELS)
+    compose_gif(sources, ComposeOptions(durations_ms=(500, 500)), str(out), MAX_PIXELS)
     info = read_gif_info(str(out))
     assert info.rects == [(0, 0, 96, 64), (10, 40, 32, 10)]  # old and new button, no more
     frames = gif_frames(str(out))
@@ -372,11 +373,13 @@ def test_click_through_writes_only_the_changed_rectangle(tmp_path: Path):
 
 
 @pytest.mark.parametrize("quality", ["fast", "balanced", "best"])
-def test_flat_frames_keep_their_colours_exactly(tmp_path: Path, quality: str):
+def test_flat_frames_keep_their_colours_exactly(tmp_path: Path, quality: Quality):
     first, second = screen(button_at=10), screen(button_at=50)
     sources = [save(tmp_path, "a.png", first), save(tmp_path, "b.png", second)]
     out = tmp_path / "out.gif"
-    compose_gif(sources, build_options({"quality": quality}, 2, 1280), str(out), MAX_PIXELS)
+    compose_gif(
+        sources, ComposeOptions(durations_ms=(500, 500), quality=quality), str(out), MAX_PIXELS
+    )
     decoded = [frame.convert("RGB") for frame in gif_frames(str(out))]
     assert ImageChops.difference(decoded[0], first).getbbox() is None
     assert ImageChops.difference(decoded[1], second).getbbox() is None
@@ -386,7 +389,7 @@ def test_colors_field_caps_the_palette(tmp_path: Path):
     gradient = Image.linear_gradient("L").resize((64, 64)).convert("RGB")
     sources = [save(tmp_path, "g.png", gradient)]
     out = tmp_path / "out.gif"
-    compose_gif(sources, build_options({"colors": "4"}, 1, 1280), str(out), MAX_PIXELS)
+    compose_gif(sources, ComposeOptions(durations_ms=(500,), colors=4), str(out), MAX_PIXELS)
     with Image.open(out) as gif:
         assert len(gif.convert("RGB").getcolors(256) or []) <= 4
 
@@ -402,9 +405,9 @@ def test_better_presets_come_closer_on_anti_aliased_screens(tmp_path: Path):
     assert len(screen_image.getcolors(100000) or []) > 256
     sources = [save(tmp_path, "s.png", screen_image)]
     errors = {}
-    for quality in ("fast", "balanced", "best"):
+    for quality in QUALITIES:
         out = tmp_path / f"{quality}.gif"
-        options = build_options({"quality": quality}, 1, 1280)
+        options = ComposeOptions(durations_ms=(500,), quality=quality)
         compose_gif(sources, options, str(out), MAX_PIXELS)
         with Image.open(out) as gif:
             difference = ImageChops.difference(gif.convert("RGB"), screen_image)
@@ -418,7 +421,7 @@ def test_long_identical_run_is_held_past_the_16_bit_delay(tmp_path: Path):
     same = save(tmp_path, "same.png", screen())
     out = tmp_path / "out.gif"
     result = compose_gif(
-        [same] * 12, build_options({"duration": "60000"}, 12, 1280), str(out), MAX_PIXELS
+        [same] * 12, ComposeOptions(durations_ms=(60_000,) * 12), str(out), MAX_PIXELS
     )
     assert sum(result.durations_ms) == 12 * 60_000  # nothing lost, however it is split
     assert all(d <= 655_350 for d in result.durations_ms)

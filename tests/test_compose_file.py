@@ -88,12 +88,17 @@ def test_nginx_publishes_the_public_port(services: dict[str, Any]):
 
 
 def test_nginx_site_is_rendered_by_service_nginx_conf_into_nginx_conf_d(services: dict[str, Any]):
-    command = services["nginx-config"]["command"]
-    assert command[:3] == ["python", "-m", "service.nginx_conf"]
-    out = Path(command[command.index("--out") + 1])
-    volume, _ = mounts(services["nginx-config"])[str(out.parent)]
+    script = services["nginx-config"]["command"][2].split()
+    [site_out, main_out] = [Path(script[i + 1]) for i, word in enumerate(script) if word == "--out"]
+    assert script[:3] == ["python", "-m", "service.nginx_conf"]
+    volume, _ = mounts(services["nginx-config"])[str(site_out.parent)]
     assert mounts(services["nginx"])["/etc/nginx/conf.d"] == (volume, True)
-    assert out.suffix == ".conf", "nginx includes only conf.d/*.conf"
+    assert site_out.suffix == ".conf", "nginx includes only conf.d/*.conf"
+    # nginx runs our nginx.conf, which includes the site where nginx sees it.
+    in_nginx = Path("/etc/nginx/conf.d") / main_out.relative_to(site_out.parent)
+    assert services["nginx"]["command"][-2:] == ["-c", str(in_nginx)]
+    site_in_nginx = script[script.index("--main-for-site") + 1]
+    assert site_in_nginx == f"/etc/nginx/conf.d/{site_out.name}"
 
 
 def test_nginx_waits_for_its_config_and_a_healthy_app(services: dict[str, Any]):
@@ -128,13 +133,15 @@ def test_compose_renders_a_site_pointing_at_the_app_service(
     services: dict[str, Any], tmp_path: Path
 ):
     """Run nginx-config's command with the image's and the Compose file's variables."""
-    command = list(services["nginx-config"]["command"])
-    out = tmp_path / "gifsvc-site.conf"
-    command[command.index("--out") + 1] = str(out)
+    shell, flag, script = services["nginx-config"]["command"]
+    script = script.replace("/nginx-conf", str(tmp_path)).replace("python ", f"{sys.executable} ")
     without_settings = {k: v for k, v in os.environ.items() if not k.startswith("GIFSVC_")}
     env = without_settings | dockerfile_env() | services["nginx-config"]["environment"]
-    subprocess.run([sys.executable, *command[1:]], env=env, cwd=tmp_path, check=True)
-    site = out.read_text("utf-8")
+    subprocess.run([shell, flag, script], env=env, cwd=tmp_path, check=True)
+    assert (
+        "include /etc/nginx/conf.d/gifsvc-site.conf;" in (tmp_path / "main/nginx.conf").read_text()
+    )
+    site = (tmp_path / "gifsvc-site.conf").read_text("utf-8")
     assert "proxy_pass http://app:8080;" in site
     assert "alias /data/downloads/$gifsvc_name;" in site
     assert "listen 8888;" in site

@@ -10,7 +10,7 @@ from PIL import Image
 
 from service.compose.gif import Source, compose_gif
 from service.compose.gifinfo import read_gif_info
-from service.compose.options import ComposeOptions, build_options
+from service.compose.options import ComposeOptions, build_options, parse_fields
 from service.errors import BadField, CorruptImage, TooManyFrames
 
 from .imagegen import BLUE, GREEN, RED, YELLOW, dominant_colour, gif_frames, save, solid
@@ -28,7 +28,7 @@ def animation(tmp_path: Path, name: str, image_format: str) -> Source:
 
 
 def compose(tmp_path: Path, sources: list[Source], fields: dict[str, str], max_files: int = 10):
-    options = build_options(fields, len(sources), 1280, max_frames=max_files)
+    options = build_options(parse_fields(fields, 1280), len(sources), 1280, max_frames=max_files)
     out = str(tmp_path / "out.gif")
     result = compose_gif(sources, options, out, 1_000_000)
     return result, out
@@ -77,9 +77,9 @@ def test_expanded_frames_count_against_the_frame_limit(tmp_path: Path) -> None:
 
 def test_captions_count_the_expanded_frames(tmp_path: Path) -> None:
     sources = [animation(tmp_path, "a.gif", "GIF")]
-    options = build_options({"expand": "1"}, 1, 1280, captions=["a", "b", "c"])
+    options = build_options({"expand": True, "caption": ("a", "b", "c")}, 1, 1280)
     compose_gif(sources, options, str(tmp_path / "o.gif"), 1_000_000)
-    too_many = build_options({"expand": "1"}, 1, 1280, captions=["a", "b", "c", "d"])
+    too_many = build_options({"expand": True, "caption": ("a", "b", "c", "d")}, 1, 1280)
     with pytest.raises(BadField) as caught:
         compose_gif(sources, too_many, str(tmp_path / "o.gif"), 1_000_000)
     assert caught.value.field == "caption"

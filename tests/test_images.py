@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zlib
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
 from service.compose.gif import Source
-from service.compose.images import open_frame
+from service.compose.images import MAX_JPEG_SCANS, open_frame
 from service.errors import CorruptImage, GifError, ImageTooLarge, UnsupportedImage
 
 from .imagegen import (
@@ -331,3 +332,27 @@ def test_tiff_is_unsupported_even_named_png(tmp_path: Path) -> None:
 def test_format_is_decided_by_bytes_not_name(tmp_path: Path) -> None:
     frame = frame_of(write_bytes(tmp_path, "photo.jpg", encode(solid(WHITE), "PNG")))
     assert pixel(frame, LEFT) == WHITE
+
+
+def scan_bomb(scans: int) -> bytes:
+    """A progressive JPEG whose smallest scan is repeated: each repeat is a full decoding pass."""
+    buffer = io.BytesIO()
+    Image.effect_noise((512, 384), 64).convert("RGB").save(buffer, "JPEG", progressive=True)
+    data = buffer.getvalue()
+    starts = [i for i in range(len(data) - 1) if data[i : i + 2] == b"\xff\xda"]
+    ends = [*starts[1:], len(data) - 2]  # each scan runs to the next one, the last to EOI
+    smallest = min(zip(starts, ends, strict=True), key=lambda span: span[1] - span[0])
+    repeats = scans - len(starts)
+    return data[:-2] + data[smallest[0] : smallest[1]] * repeats + b"\xff\xd9"
+
+
+def test_jpeg_with_thousands_of_scans_is_refused_before_decoding(tmp_path: Path) -> None:
+    source = write_bytes(tmp_path, "scans.jpg", scan_bomb(2000))
+    error = refusal(source)
+    assert isinstance(error, ImageTooLarge)
+    assert "2000 JPEG scans" in error.message and error.field == "scans.jpg"
+
+
+def test_progressive_jpeg_of_a_camera_decodes(tmp_path: Path) -> None:
+    source = write_bytes(tmp_path, "progressive.jpg", scan_bomb(MAX_JPEG_SCANS))
+    assert frame_of(source).size == (512, 384)

@@ -7,7 +7,6 @@ import http.client
 import io
 import json
 import os
-import time
 import urllib.parse
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from PIL import Image
 from service.compose.gifinfo import read_gif_info
 from service.units import MIB
 
-from .conftest import MULTIPART_B, files_under, form, png_bytes
+from .conftest import MULTIPART_B, files_under, form, png_bytes, poll_until
 from .stack import RunningStack, nginx_or_skip, start_stack
 
 LIMIT_BYTES = 40 * MIB
@@ -191,10 +190,6 @@ def test_children_stop_when_the_launcher_is_killed(tmp_path: Path):
     nginx_pid = int((tmp_path / "orphaned" / "nginx" / "nginx.pid").read_text())
     orphaned.process.kill()  # SIGKILL: the launcher cannot forward anything
     orphaned.process.wait()
-    for _ in range(300):
-        if not Path(f"/proc/{nginx_pid}").exists():
-            break
-        time.sleep(0.05)
-    assert not Path(f"/proc/{nginx_pid}").exists()
+    poll_until(lambda: not Path(f"/proc/{nginx_pid}").exists(), "nginx died with its launcher", 15)
     with pytest.raises(OSError):
         raw_get(orphaned, "/healthz")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from service.ops.nginx_conf import main, render_site
+from service.ops.nginx_conf import main, render_host_main, render_site
 from service.settings import Settings
+
+from .stack import nginx_or_skip
 
 
 @pytest.fixture
@@ -76,3 +80,28 @@ def test_upstream_accepts_names_and_addresses(
 ):
     assert main(["--upstream", upstream]) == 0
     assert f"proxy_pass http://{upstream};" in capsys.readouterr().out
+
+
+def test_the_daemon_hosts_nginx_conf_is_valid_and_has_room_for_slow_clients(tmp_path: Path):
+    """What the EC2 host and Compose run as nginx.conf: nginx itself checks it (`nginx -t`)."""
+    nginx = nginx_or_skip()
+    if os.geteuid() != 0:
+        pytest.skip("nginx -t of a daemon's conf opens /var/log/nginx and /run: needs root")
+    site = tmp_path / "gifsvc.conf"
+    site.write_text(render_site(Settings(data_dir=tmp_path / "data")), "utf-8")
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(render_host_main(site, getpass.getuser()), "utf-8")
+    assert "worker_connections 16384;" in conf.read_text("utf-8")
+    check = subprocess.run(
+        [nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_main_for_site_prints_the_daemon_conf(capsys: pytest.CaptureFixture[str], environ: Path):
+    assert main(["--main-for-site", "/etc/nginx/conf.d/gifsvc.conf", "--user", "www-data"]) == 0
+    conf = capsys.readouterr().out
+    assert "user www-data;" in conf and "include /etc/nginx/conf.d/gifsvc.conf;" in conf

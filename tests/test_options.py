@@ -7,15 +7,20 @@ from typing import Any
 import pytest
 
 from service.compose.options import (
-    DEFAULT_DURATION_MS,
     FIELDS,
     ComposeOptions,
     build_options,
     parse_field,
+    parse_fields,
 )
 from service.errors import BadField
 
 MAX_SIDE = 1280
+
+
+def options_from(raw: dict[str, str], frames: int, max_side: int = MAX_SIDE) -> ComposeOptions:
+    """What a request's text fields become: each parsed as it arrives, then built."""
+    return build_options(parse_fields(raw, max_side), frames, max_side)
 
 
 def refused(field: str, raw: str, max_side: int = MAX_SIDE) -> BadField:
@@ -117,8 +122,8 @@ def test_background_transparent_ignores_case() -> None:
 
 
 def test_defaults_when_no_field_is_given() -> None:
-    assert build_options({}, 3, MAX_SIDE) == ComposeOptions(
-        durations_ms=(DEFAULT_DURATION_MS,) * 3,
+    assert options_from({}, 3, MAX_SIDE) == ComposeOptions(
+        durations_ms=(ComposeOptions.DEFAULT_DURATION_MS,) * 3,
         loop=0,
         fit="contain",
         width=None,
@@ -126,27 +131,27 @@ def test_defaults_when_no_field_is_given() -> None:
         background=(255, 255, 255),
         max_side=MAX_SIDE,
     )
-    assert DEFAULT_DURATION_MS == 500
+    assert ComposeOptions.DEFAULT_DURATION_MS == 500
 
 
 def test_blank_fields_count_as_unset() -> None:
     blank = {name: "" for name in FIELDS} | {"loop": "   "}
-    assert build_options(blank, 2, MAX_SIDE) == build_options({}, 2, MAX_SIDE)
+    assert options_from(blank, 2, MAX_SIDE) == options_from({}, 2, MAX_SIDE)
 
 
 def test_duration_applies_to_every_frame() -> None:
-    assert build_options({"duration": "120"}, 4, MAX_SIDE).durations_ms == (120,) * 4
+    assert options_from({"duration": "120"}, 4, MAX_SIDE).durations_ms == (120,) * 4
 
 
 def test_durations_override_duration_frame_by_frame() -> None:
-    options = build_options({"duration": "120", "durations": "100,200,300"}, 3, MAX_SIDE)
+    options = options_from({"duration": "120", "durations": "100,200,300"}, 3, MAX_SIDE)
     assert options.durations_ms == (100, 200, 300)
 
 
 @pytest.mark.parametrize(("raw", "frames"), [("100,200", 3), ("100,200,300,400", 3), ("100", 2)])
 def test_durations_of_another_length_than_the_frames_are_refused(raw: str, frames: int) -> None:
     with pytest.raises(BadField) as caught:
-        build_options({"durations": raw}, frames, MAX_SIDE)
+        options_from({"durations": raw}, frames, MAX_SIDE)
     assert caught.value.field == "durations"
     assert caught.value.status == 400
 
@@ -160,7 +165,7 @@ def test_every_field_reaches_the_options() -> None:
         "height": "200",
         "background": "#102030",
     }
-    assert build_options(raw, 2, MAX_SIDE) == ComposeOptions(
+    assert options_from(raw, 2, MAX_SIDE) == ComposeOptions(
         durations_ms=(250, 250),
         loop=3,
         fit="cover",
@@ -172,26 +177,26 @@ def test_every_field_reaches_the_options() -> None:
 
 
 def test_transparent_background_reaches_the_options() -> None:
-    assert build_options({"background": "transparent"}, 1, MAX_SIDE).background is None
+    assert options_from({"background": "transparent"}, 1, MAX_SIDE).background is None
 
 
 def test_build_options_refuses_a_bad_field_naming_it() -> None:
     with pytest.raises(BadField) as caught:
-        build_options({"duration": "100", "fit": "zoom"}, 1, MAX_SIDE)
+        options_from({"duration": "100", "fit": "zoom"}, 1, MAX_SIDE)
     assert caught.value.field == "fit"
 
 
 def test_build_options_checks_sides_against_its_maximum() -> None:
     with pytest.raises(BadField) as caught:
-        build_options({"height": "500"}, 1, 400)
+        options_from({"height": "500"}, 1, 400)
     assert caught.value.field == "height"
     assert "400" in caught.value.message
-    assert build_options({"height": "400"}, 1, 400).max_side == 400
+    assert options_from({"height": "400"}, 1, 400).max_side == 400
 
 
 def test_unknown_fields_are_ignored() -> None:
     raw = {"photo": "not a field", "colour": "#zzzzzz", "speed": "-1", "duration": "200"}
-    assert build_options(raw, 1, MAX_SIDE) == build_options({"duration": "200"}, 1, MAX_SIDE)
+    assert options_from(raw, 1, MAX_SIDE) == options_from({"duration": "200"}, 1, MAX_SIDE)
 
 
 @pytest.mark.parametrize("raw", ["ffffff", "#fff", "٢٠٠"])
@@ -237,9 +242,10 @@ def test_bad_crop_expand_and_caption_are_refused_naming_them(field: str, raw: st
 
 
 def test_captions_and_expand_reach_the_options() -> None:
-    options = build_options({"expand": "1", "duration": "80"}, 2, MAX_SIDE, captions=["a", ""])
-    assert (options.expand, options.duration_ms, options.captions) == (True, 80, ("a", ""))
+    given = {**parse_fields({"expand": "1", "duration": "80"}, MAX_SIDE), "caption": ("a", "")}
+    options = build_options(given, 2, MAX_SIDE)
+    assert (options.expand, options.expanded_duration_ms, options.captions) == (True, 80, ("a", ""))
     assert options.durations_ms == ()  # counted when the frames are decoded
     with pytest.raises(BadField) as caught:
-        build_options({}, 1, MAX_SIDE, captions=["a", "b"])
+        build_options({"caption": ("a", "b")}, 1, MAX_SIDE)
     assert caught.value.field == "caption"

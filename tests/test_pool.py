@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
+import shutil
 import signal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
+from PIL import Image
 
 from service.web.keys import POOL
 
-from .conftest import SLOW_LIMITS, ClientFactory, files_under, form, png_bytes, wait_until_busy
+from .conftest import (
+    MULTIPART_B,
+    SLOW_LIMITS,
+    ClientFactory,
+    eventually,
+    files_under,
+    form,
+    png_bytes,
+    raw_multipart,
+    wait_until_busy,
+)
 
 Client = TestClient[Any, Any]
 
@@ -70,15 +84,54 @@ async def test_overrunning_composition_is_stopped_and_answered(
     pool = client.app[POOL]
     [worker] = pool.worker_pids()
     resp = await client.post("/api/gifs", data=slow_form(slow_png))
-    assert resp.status == 503
-    assert "Retry-After" in resp.headers
-    assert "0.5 s" in (await resp.json())["error"]["message"]
-    for _ in range(200):
-        if process_gone(worker):
-            break
-        await asyncio.sleep(0.02)
-    assert process_gone(worker), "the overrunning worker is still running"
+    assert resp.status == 413
+    assert "Retry-After" not in resp.headers  # the same job would fail the same way
+    error = (await resp.json())["error"]
+    assert error["code"] == "too_much_work"
+    assert "0.5 s" in error["message"] and "fewer frames" in error["message"]
+    await eventually(lambda: process_gone(worker), "the overrunning worker stopped", 4)
     after = await client.post("/api/gifs", data=form(("a.png", png_bytes())))
     assert after.status == 201
     downloads = [p.name for p in files_under(tmp_path / "data" / "downloads")]
     assert len(downloads) == 1 and not any(name.endswith(".part") for name in downloads)
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+@pytest.fixture(scope="module")
+def noise_pngs() -> list[bytes]:
+    """Frames gifsicle spends a while on: noise, which nothing compresses."""
+    frames = []
+    for seed in range(8):
+        buffer = io.BytesIO()
+        Image.effect_noise((800, 800), 60 + seed).convert("RGB").save(buffer, "PNG")
+        frames.append(buffer.getvalue())
+    return frames
+
+
+async def test_a_killed_worker_takes_its_gifsicle_along(
+    make_client: ClientFactory, noise_pngs: list[bytes], tmp_path: Path
+):
+    if shutil.which("gifsicle") is None:
+        pytest.skip("gifsicle is not installed (scripts/install installs it)")
+    client = await make_client(
+        workers=1, max_files=30, max_file_bytes=4 << 20, max_request_bytes=100 << 20
+    )
+    [worker] = client.app[POOL].worker_pids()
+    body = raw_multipart(*[("photo", f"{i}.png", frame) for i, frame in enumerate(noise_pngs)])
+    request = asyncio.create_task(
+        client.post("/api/gifs", data=io.BytesIO(body), headers=MULTIPART_B)
+    )
+    await eventually(lambda: bool(children_of(worker)), "the worker started gifsicle", 60)
+    [gifsicle] = children_of(worker)
+    os.kill(worker, signal.SIGKILL)
+    await eventually(lambda: process_gone(gifsicle), "gifsicle died with its worker", 0.3)
+    resp = await request
+    assert resp.status == 500
+    assert files_under(tmp_path / "data") == []  # no GIF, no .part, no gifsicle copy

@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from service.ops.smoke import CHECKS, FRAME_SIZE, FRAMES, check_created, gif_frame_colours
+from service.compose.gifsicle import ENCODER_PASSES
+from service.ops.smoke import CHECKS
+from service.ops.smoke_checks import (
+    FRAME_SIZE,
+    FRAMES,
+    check_created,
+    check_passes,
+    gif_frame_colours,
+)
 from service.ops.smoke_http import CheckFailed
 
 from .stack import RunningStack, free_port, nginx_or_skip, start_stack, wait_healthy
@@ -140,3 +148,11 @@ def test_created_json_with_merged_frames_or_a_wrong_location_fails():
         check_created(created | {"frames": 3, "durations_ms": [120, 120, 240]}, url)
     with pytest.raises(CheckFailed, match="Location"):
         check_created(created, "/download/other.gif")
+
+
+def test_healthz_without_the_tested_encoder_passes_fails():
+    assert check_passes({"encoder_passes": list(ENCODER_PASSES)}) == list(ENCODER_PASSES)
+    with pytest.raises(CheckFailed, match="encoder passes missing on the host: gifsicle -O3"):
+        check_passes({"encoder_passes": []})
+    with pytest.raises(CheckFailed, match="no encoder_passes"):
+        check_passes({"status": "ok"})

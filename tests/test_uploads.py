@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import socket
 from collections.abc import AsyncIterator
@@ -15,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from service.settings import Settings
 from service.web.uploads import display_name
 
-from .conftest import KIB, MULTIPART_B, files_under, form, png_bytes, raw_multipart
+from .conftest import KIB, MULTIPART_B, eventually, files_under, form, png_bytes, raw_multipart
 
 Client = TestClient[Any, Any]
 PNG_HEAD = png_bytes()[:32]
@@ -174,15 +173,8 @@ async def test_client_leaving_mid_upload_leaves_no_spool(client: Client, setting
     spool = settings.spool_dir
     with socket.create_connection((client.host, client.port)) as sock:
         sock.sendall(head + PNG_HEAD + b"\0" * 50_000)
-        for _ in range(100):  # wait until the server has started spooling
-            if files_under(spool):
-                break
-            await asyncio.sleep(0.02)
-        assert files_under(spool), "the upload never reached the spool"
-    for _ in range(200):
-        if not files_under(settings.data_dir):
-            break
-        await asyncio.sleep(0.02)
+        await eventually(lambda: bool(files_under(spool)), "the upload reached the spool", 2)
+    await eventually(lambda: not files_under(settings.data_dir), "the spool was removed", 4)
     assert_nothing_left(settings)
 
 

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 from PIL import Image
 
 from service.compose.gifinfo import read_gif_info
+from service.compose.gifsicle import encoder_passes
 from service.settings import Settings
 
 from .conftest import files_under, form, png_bytes
@@ -109,6 +110,7 @@ async def test_healthz_reports_pool_and_disk(client: Client):
     assert body["status"] == "ok"
     assert body["pool"]["alive"] is True and body["pool"]["workers"] == 1
     assert body["downloads_writable"] is True and body["free_bytes"] > 0
+    assert body["encoder_passes"] == encoder_passes()
 
 
 async def test_index_page_is_a_form_posting_photos_to_gif(client: Client):

@@ -13,7 +13,7 @@ from PIL import Image
 from ..errors import TooManyFrames
 from .crop import check_crop, crop_frame
 from .images import frame_delays, open_frame, open_frames
-from .options import DEFAULT_DURATION_MS, ComposeOptions, check_frame_count
+from .options import ComposeOptions, check_frame_count
 
 if TYPE_CHECKING:
     from .gif import Source
@@ -40,8 +40,8 @@ def resolve_frames(
     check_frame_count(options.durations_ms, options.captions, len(delays))
     if options.durations_ms:
         return options
-    fallback = options.duration_ms or DEFAULT_DURATION_MS
-    own = tuple(options.duration_ms or delay or fallback for delay in delays)
+    fallback = options.expanded_duration_ms or ComposeOptions.DEFAULT_DURATION_MS
+    own = tuple(options.expanded_duration_ms or delay or fallback for delay in delays)
     return replace(options, durations_ms=own)
 
 

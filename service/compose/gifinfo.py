@@ -49,30 +49,41 @@ def _read(fp: BinaryIO) -> GifInfo:
             if not info.frame_bytes:
                 info.header_bytes = frame_start
         if introducer == b"!":
-            label, blocks = fp.read(1), _sub_blocks(fp)
-            if label == b"\xf9" and blocks and len(blocks[0]) >= 3:
-                delay_cs = int.from_bytes(blocks[0][1:3], "little")
-            elif label == b"\xfe":
-                info.comments.append(b"".join(blocks))
-            elif label == b"\xff" and blocks:
-                info.application_extensions.append(blocks[0])
-                if blocks[0] == b"NETSCAPE2.0" and len(blocks) > 1 and len(blocks[1]) >= 3:
-                    info.loop_extension = int.from_bytes(blocks[1][1:3], "little")
+            delay_cs = _read_extension(fp, info, delay_cs)
         elif introducer == b",":
-            descriptor = fp.read(9)
-            left, top, width, height = (
-                int.from_bytes(descriptor[i : i + 2], "little") for i in (0, 2, 4, 6)
-            )
-            info.rects.append((left, top, width, height))
-            _skip_colour_table(fp, descriptor[8])
-            fp.read(1)  # LZW minimum code size
-            _sub_blocks(fp, keep=False)
+            _read_image(fp, info)
             info.durations_ms.append(delay_cs * 10)
             info.frame_bytes.append(fp.tell() - frame_start)
             delay_cs, frame_start = 0, None
         else:
             raise ValueError(f"unexpected GIF block {introducer!r}")
     return info
+
+
+def _read_extension(fp: BinaryIO, info: GifInfo, delay_cs: int) -> int:
+    """One extension block; returns the delay for the next frame (a graphic control sets it)."""
+    label, blocks = fp.read(1), _sub_blocks(fp)
+    if label == b"\xf9" and blocks and len(blocks[0]) >= 3:
+        return int.from_bytes(blocks[0][1:3], "little")
+    if label == b"\xfe":
+        info.comments.append(b"".join(blocks))
+    elif label == b"\xff" and blocks:
+        info.application_extensions.append(blocks[0])
+        if blocks[0] == b"NETSCAPE2.0" and len(blocks) > 1 and len(blocks[1]) >= 3:
+            info.loop_extension = int.from_bytes(blocks[1][1:3], "little")
+    return delay_cs
+
+
+def _read_image(fp: BinaryIO, info: GifInfo) -> None:
+    """One image descriptor and its data: its rectangle is kept, its pixels skipped."""
+    descriptor = fp.read(9)
+    left, top, width, height = (
+        int.from_bytes(descriptor[i : i + 2], "little") for i in (0, 2, 4, 6)
+    )
+    info.rects.append((left, top, width, height))
+    _skip_colour_table(fp, descriptor[8])
+    fp.read(1)  # LZW minimum code size
+    _sub_blocks(fp, keep=False)
 
 
 def _skip_colour_table(fp: BinaryIO, packed: int) -> None:

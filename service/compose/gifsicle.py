@@ -8,9 +8,14 @@ import shutil
 import subprocess
 from functools import cache
 
+from ..lifetime import child_dies_with_us
 from .gifinfo import read_gif_info
 
 TIMEOUT_S = 30
+PASS = "gifsicle -O3"
+# The passes after Pillow's encoder that scripts/test and scripts/bench run: a deployed host
+# must report them all on /healthz (scripts/smoke checks).
+ENCODER_PASSES = (PASS,)
 
 
 @cache
@@ -18,18 +23,29 @@ def gifsicle() -> str | None:
     return shutil.which("gifsicle")
 
 
+def packed_path(path: str) -> str:
+    """Where gifsicle writes its smaller copy of path (cleanup knows this name too)."""
+    return f"{path}.O3"
+
+
+def encoder_passes() -> list[str]:
+    """The passes of ENCODER_PASSES this host runs (the ones whose tool is installed)."""
+    return [PASS] if gifsicle() else []
+
+
 def optimize(path: str) -> bool:
     """Replace the GIF at path by gifsicle's smaller one; False if none is installed or smaller."""
     binary = gifsicle()
     if binary is None:
         return False
-    packed = f"{path}.O3"
+    packed = packed_path(path)
     try:
         done = subprocess.run(
             [binary, "-O3", "--no-warnings", path, "-o", packed],
             capture_output=True,
             timeout=TIMEOUT_S,
             check=False,
+            preexec_fn=child_dies_with_us,  # a killed worker leaves no gifsicle writing on
         )
         smaller = done.returncode == 0 and os.path.getsize(packed) < os.path.getsize(path)
         # Kept only if it plays the same: gifsicle caps merged delays at GIF's 16-bit field.

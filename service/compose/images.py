@@ -29,6 +29,10 @@ _UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 _SIXTEEN_BIT_GREY = {"I;16", "I;16L", "I;16B", "I;16N", "I"}
+# A progressive JPEG from a camera or an encoder has about 10 scans (mozjpeg: up to ~20); each
+# scan is a full pass over the image, so thousands are a decoder bomb (seconds per megabyte).
+MAX_JPEG_SCANS = 100
+_START_OF_SCAN = b"\xff\xda"  # never inside entropy-coded data, where 0xFF is stuffed
 _ORIENTATION_TAG = 0x0112
 
 
@@ -61,7 +65,7 @@ def open_frames(
         image_format = _sniffed(fp, name)
         with Image.open(fp, formats=[image_format]) as im:
             if not getattr(im, "is_animated", False):
-                yield _decode_open(im, image_format, name, max_pixels, None), None
+                yield _decode_open(fp, im, image_format, name, max_pixels, None), None
                 return
             _check_size(im, image_format, name, max_pixels)
             for index in range(limit):
@@ -143,7 +147,7 @@ def _decode(
     draft_to: tuple[int, int] | None,
 ) -> Image.Image:
     with Image.open(fp, formats=[image_format]) as im:
-        return _decode_open(im, image_format, name, max_pixels, draft_to)
+        return _decode_open(fp, im, image_format, name, max_pixels, draft_to)
 
 
 def _check_size(im: Image.Image, image_format: str, name: str, max_pixels: int) -> None:
@@ -157,6 +161,7 @@ def _check_size(im: Image.Image, image_format: str, name: str, max_pixels: int) 
 
 
 def _decode_open(
+    fp: io.BufferedReader,
     im: Image.Image,
     image_format: str,
     name: str,
@@ -164,6 +169,8 @@ def _decode_open(
     draft_to: tuple[int, int] | None,
 ) -> Image.Image:
     _check_size(im, image_format, name, max_pixels)
+    if im.format in ("JPEG", "MPO"):
+        _refuse_scan_bombs(fp, name)
     if draft_to is not None and im.format == "JPEG":
         # A JPEG's EXIF is read with its header (other formats may need a load first,
         # whose errors must surface from load() itself). A quarter turn swaps the sides.
@@ -175,6 +182,19 @@ def _decode_open(
     frame = frame.transpose(_UPRIGHT[orientation]) if orientation in _UPRIGHT else frame
     frame.info = {}
     return frame
+
+
+def _refuse_scan_bombs(fp: io.BufferedReader, name: str) -> None:
+    """Count the JPEG's scans before decoding any: too many is refused, not decoded."""
+    position = fp.tell()
+    fp.seek(0)
+    scans = fp.read().count(_START_OF_SCAN)
+    fp.seek(position)
+    if scans > MAX_JPEG_SCANS:
+        raise ImageTooLarge(
+            f"{name} has {scans} JPEG scans, more than the {MAX_JPEG_SCANS} any photo needs.",
+            name,
+        )
 
 
 def _too_large(name: str, max_pixels: int) -> ImageTooLarge:

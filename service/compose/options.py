@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from dataclasses import MISSING, dataclass, fields
+from typing import Any, ClassVar, Literal, get_args
 
 from ..errors import BadField
 from .timing import MAX_DURATION_MS, MIN_DURATION_MS
@@ -19,12 +19,11 @@ FITS: tuple[str, ...] = get_args(Fit)
 # fast: one pass, no dithering; balanced (default): the best size for its quality; best: the
 # closest colours, whatever the bytes.
 Quality = Literal["fast", "balanced", "best"]
-QUALITIES: tuple[str, ...] = get_args(Quality)
+QUALITIES: tuple[Quality, ...] = get_args(Quality)
 MIN_COLORS, MAX_COLORS = 2, 256
 MIN_MAX_BYTES = 1024  # a smaller target cannot hold a useful GIF
 RGB = tuple[int, int, int]
 
-DEFAULT_DURATION_MS = 500
 # GIF's loop extension counts repeats in 16 bits; loop N plays N times, so N-1 must fit.
 MAX_LOOP = 65536
 _HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6})")
@@ -34,7 +33,13 @@ MAX_CAPTION_CHARS = 200
 
 @dataclass(frozen=True)
 class ComposeOptions:
-    """How to make the GIF; width/height None means "from the first frame"."""
+    """How to make the GIF; width/height None means "from the first frame".
+
+    The one home of every default: the form, /api/config and the page all read them here.
+    """
+
+    # Each frame's delay when the form names none (durations_ms holds the chosen ones).
+    DEFAULT_DURATION_MS: ClassVar[int] = 500
 
     durations_ms: tuple[int, ...]
     loop: int = 0
@@ -49,9 +54,10 @@ class ComposeOptions:
     crop: Crop | None = None  # the region kept from every frame (in proportion for other sizes)
     captions: tuple[str, ...] = ()  # one per frame in frame order; "" = none
     # expand: animated inputs give every frame; durations_ms is then () unless `durations` was
-    # sent, and each frame takes duration_ms, else its own delay (resolved when decoding).
+    # sent, and each frame takes expanded_duration_ms (the `duration` field), else its own
+    # delay (resolved when decoding).
     expand: bool = False
-    duration_ms: int | None = None
+    expanded_duration_ms: int | None = None
     max_frames: int = 100
 
 
@@ -161,7 +167,8 @@ _PARSERS: dict[str, Callable[[str, int], Any]] = {
     "colors": _colors,
     "max_bytes": _max_bytes,
     "crop": _crop,
-    "caption": _caption,  # repeated: the web layer collects every value (captions=)
+    # Repeated, one per frame (blank ones count): the web layer collects them as a tuple.
+    "caption": _caption,
     "expand": _expand,
     # Only POST /api/estimate reads it: how many frames the real upload will have.
     "frames": _frames,
@@ -174,50 +181,51 @@ def parse_field(name: str, raw: str, max_side: int) -> Any:
     return _PARSERS[name](raw.strip(), max_side)
 
 
-def declared_frames(raw_fields: Mapping[str, str], uploaded: int) -> int:
+def parse_fields(raw_fields: Mapping[str, str], max_side: int) -> dict[str, Any]:
+    """The typed value of each known field; blank ones count as unset, unknown ones are ignored."""
+    return {
+        name: parse_field(name, raw, max_side)
+        for name, raw in raw_fields.items()
+        if name in _PARSERS and raw.strip()
+    }
+
+
+def option_defaults() -> dict[str, Any]:
+    """Every ComposeOptions field that has a default, with it."""
+    return {f.name: f.default for f in fields(ComposeOptions) if f.default is not MISSING}
+
+
+# The form fields that are ComposeOptions fields of the same name and meaning.
+_SAME_NAME = frozenset(option_defaults()) & FIELDS
+
+
+def declared_frames(given: Mapping[str, Any], uploaded: int) -> int:
     """The frame count an estimate is for: the `frames` field, else the files sent."""
-    raw = raw_fields.get("frames", "").strip()
-    return int(parse_field("frames", raw, 0)) if raw else uploaded
+    return int(given.get("frames", uploaded))
 
 
 def build_options(
-    raw_fields: Mapping[str, str],
-    frame_count: int,
-    max_side: int,
-    captions: Sequence[str] = (),
-    max_frames: int = 100,
+    given: Mapping[str, Any], frame_count: int, max_side: int, max_frames: int = 100
 ) -> ComposeOptions:
-    """Options for frame_count frames from the form's text fields (blank ones count as unset).
+    """Options for frame_count frames from the form's parsed fields (parse_fields).
 
     With expand=1 the frame count is known only once the images are decoded: durations and
     captions are then checked against it there (service/compose/expand.py)."""
-    given = {
-        name: parse_field(name, raw, max_side)
-        for name, raw in raw_fields.items()
-        if name in _PARSERS and name != "caption" and raw.strip()
-    }
-    texts = tuple(parse_field("caption", text, max_side) for text in captions)
     expand = given.get("expand", False)
-    duration = given.get("duration", DEFAULT_DURATION_MS)
+    duration = given.get("duration", ComposeOptions.DEFAULT_DURATION_MS)
     durations: tuple[int, ...] = given.get("durations", () if expand else (duration,) * frame_count)
+    caption = given.get("caption", ())
+    captions: tuple[str, ...] = (caption,) if isinstance(caption, str) else tuple(caption)
     if not expand:
-        check_frame_count(durations, texts, frame_count)
+        check_frame_count(durations, captions, frame_count)
+    chosen = {name: value for name, value in given.items() if name in _SAME_NAME}
     return ComposeOptions(
         durations_ms=durations,
-        loop=given.get("loop", 0),
-        fit=given.get("fit", "contain"),
-        width=given.get("width"),
-        height=given.get("height"),
-        background=given.get("background", (255, 255, 255)),
         max_side=max_side,
-        quality=given.get("quality", "balanced"),
-        colors=given.get("colors", MAX_COLORS),
-        max_bytes=given.get("max_bytes"),
-        crop=given.get("crop"),
-        captions=texts,
-        expand=expand,
-        duration_ms=given.get("duration") if expand else None,
+        captions=captions,
+        expanded_duration_ms=given.get("duration") if expand else None,
         max_frames=max_frames,
+        **chosen,
     )
 
 
@@ -225,10 +233,10 @@ def check_frame_count(durations: Sequence[int], captions: Sequence[str], frames:
     """durations must have one value per frame; captions at most one."""
     if durations and len(durations) != frames:
         raise BadField(
-            f"durations has {len(durations)} values but the upload has {frames} frames.",
+            f"durations has {len(durations)} values but {frames} frames were uploaded.",
             "durations",
         )
     if len(captions) > frames:
         raise BadField(
-            f"There are {len(captions)} captions but the upload has {frames} frames.", "caption"
+            f"There are {len(captions)} captions but {frames} frames were uploaded.", "caption"
         )

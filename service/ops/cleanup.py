@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..settings import Settings, settings_or_exit
-from ..storage.files import GIF_NAME, LOCK_NAME, PART_NAME, is_locked
+from ..storage.files import LOCK_NAME, is_locked
+from ..storage.local import GIF_NAME, PART_NAME
 
 LEFTOVER_AGE_S = 3600
 

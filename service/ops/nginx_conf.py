@@ -8,18 +8,23 @@ import argparse
 import getpass
 import os
 import re
+import resource
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..settings import Settings, settings_or_exit
-from ..units import size_words
+from .nginx_answers import error_locations, security_header_lines
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "nginx"
 SITE_TEMPLATE = "gifsvc-site.conf.template"
 MAIN_TEMPLATE = "nginx.conf.template"
+HOST_MAIN_TEMPLATE = "nginx-host.conf.template"
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+# Per nginx worker: far more than one address can hold with slow headers before
+# client_header_timeout (10 s) closes them: about 3,000 new ones a second, with 2 workers.
+WORKER_CONNECTIONS = 16384
 _UPSTREAM = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}")
 
 
@@ -46,11 +51,13 @@ def site_values(
         "upstream": upstream or f"{upstream_host}:{settings.port}",
         "downloads_dir": (downloads_dir or settings.downloads_dir).resolve(),
         "max_request_bytes": settings.max_request_bytes,
-        "max_request_size": size_words(settings.max_request_bytes),
         # The upload itself may take this long, then its composition.
         "proxy_read_timeout_s": int(settings.upload_timeout + settings.compose_timeout) + 30,
         "rate_per_minute": settings.rate_per_minute,
+        "estimates_per_minute": settings.estimates_per_minute,
         "connections_per_client": settings.connections_per_client,
+        "security_headers": security_header_lines(),
+        "error_locations": error_locations(settings),
     }
 
 
@@ -70,6 +77,7 @@ def write_local_config(settings: Settings, access_log: str = "/dev/stdout") -> P
     site.write_text(render_site(settings), "utf-8")
     main = nginx_dir / "nginx.conf"
     values = {
+        **_connection_limits(),
         # As root, nginx's workers would drop to "nobody" and could not read the data
         # directory; run them as the user who runs the service instead.
         "user_directive": f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
@@ -79,6 +87,23 @@ def write_local_config(settings: Settings, access_log: str = "/dev/stdout") -> P
     }
     main.write_text(render((TEMPLATE_DIR / MAIN_TEMPLATE).read_text("utf-8"), values), "utf-8")
     return main
+
+
+def render_host_main(site_conf: Path, user: str) -> str:
+    """nginx.conf for a daemon nginx (EC2, Compose) whose only server is the site at site_conf."""
+    # The master runs as root there and may give its workers any number of open files.
+    values = {**_connection_limits(capped=False), "user": user, "site_conf": site_conf}
+    return render((TEMPLATE_DIR / HOST_MAIN_TEMPLATE).read_text("utf-8"), values)
+
+
+def _connection_limits(capped: bool = True) -> dict[str, int]:
+    """worker_connections, and the open files they need (two per proxied connection); capped:
+    within what this process may have (scripts/run's nginx may not be root to raise it)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    open_files = 2 * WORKER_CONNECTIONS + 100
+    if capped and hard != resource.RLIM_INFINITY:
+        open_files = min(open_files, hard)
+    return {"open_files": open_files, "worker_connections": (open_files - 100) // 2}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,14 +118,24 @@ def main(argv: list[str] | None = None) -> int:
         metavar="HOST:PORT",
         help="where nginx reaches aiohttp (default: GIFSVC_HOST:GIFSVC_PORT)",
     )
+    parser.add_argument(
+        "--main-for-site",
+        type=Path,
+        metavar="PATH",
+        help="instead of the site, nginx.conf for a daemon nginx whose one server is PATH",
+    )
+    parser.add_argument("--user", default="nginx", help="nginx's workers' user (--main-for-site)")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write here (default: stdout)")
     args = parser.parse_args(argv)
     settings = settings_or_exit("gifsvc nginx_conf")
-    site = render_site(settings, args.downloads_dir, args.upstream)
-    if args.out is None:
-        sys.stdout.write(site)
+    if args.main_for_site is not None:
+        text = render_host_main(args.main_for_site, args.user)
     else:
-        args.out.write_text(site, "utf-8")
+        text = render_site(settings, args.downloads_dir, args.upstream)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, "utf-8")
     return 0
 
 

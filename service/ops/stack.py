@@ -7,8 +7,6 @@ SIGTERM stops both; when either one exits, the other is stopped too.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 import shutil
@@ -18,12 +16,12 @@ import sys
 import time
 from types import FrameType
 
+from ..lifetime import die_with_parent
 from ..settings import Settings, settings_or_exit
 from .nginx_conf import write_local_config
 
 log = logging.getLogger("gifsvc.stack")
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def find_nginx() -> str | None:
@@ -49,19 +47,7 @@ def commands(settings: Settings, nginx: str | None) -> list[tuple[list[str], dic
 
 def run(settings: Settings) -> int:
     nginx = find_nginx()
-    if nginx is None:
-        log.warning(
-            "nginx is not installed: aiohttp alone serves everything, downloads included, "
-            "on port %s",
-            settings.public_port,
-        )
-    else:
-        log.info(
-            "nginx on port %s in front of aiohttp on %s:%s",
-            settings.public_port,
-            settings.host,
-            settings.port,
-        )
+    _say_what_runs(settings, nginx)
     procs = [
         # Each child gets its own process group, so a signal to ours reaches it once, from us
         # (aiohttp treats a second SIGTERM during its graceful shutdown as a failure), and it
@@ -81,21 +67,39 @@ def run(settings: Settings) -> int:
     _stop_all(procs)
     _wait_all(procs, grace_s=settings.compose_timeout + 10)
     for proc in procs:
-        name = os.path.basename(str(proc.args[0]))  # type: ignore[index]
-        log.info("%s exited with status %s", name, proc.returncode)
+        log.info("%s exited with status %s", _name(proc), proc.returncode)
     return first.returncode or 0
 
 
+def _say_what_runs(settings: Settings, nginx: str | None) -> None:
+    if nginx is None:
+        log.warning(
+            "nginx is not installed: aiohttp alone serves everything, downloads included, "
+            "on port %s",
+            settings.public_port,
+        )
+    else:
+        log.info(
+            "nginx on port %s in front of aiohttp on %s:%s",
+            settings.public_port,
+            settings.host,
+            settings.port,
+        )
+
+
+def _name(proc: subprocess.Popen[bytes]) -> str:
+    return os.path.basename(str(proc.args[0]))  # type: ignore[index]
+
+
 def _die_with_parent() -> None:
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    die_with_parent(signal.SIGTERM)  # nginx and aiohttp both stop gracefully on SIGTERM
 
 
 def _stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
         if proc.poll() is None:
             # nginx stops gracefully on SIGQUIT; aiohttp on SIGTERM.
-            is_nginx = "nginx" in os.path.basename(str(proc.args[0]))  # type: ignore[index]
+            is_nginx = "nginx" in _name(proc)
             proc.send_signal(signal.SIGQUIT if is_nginx else signal.SIGTERM)
 
 

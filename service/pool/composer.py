@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from ..compose.gif import ComposeResult, Source
 from ..compose.options import ComposeOptions
-from ..errors import Busy, ComposeFailed, GifError
+from ..errors import Busy, ComposeFailed, GifError, TooMuchWork
 from .jobs import compose_job, init_worker, ping
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class ComposerPool:
         # Forkserver: workers start from a clean, preloaded process, not a fork of a threaded
         # event loop; so they inherit nothing, and init_worker sets Pillow's guards.
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["service.pool.jobs"])
+        self._context.set_forkserver_preload(["service.pool.forkserver", "service.pool.jobs"])
 
     async def start(self) -> None:
         slots = [self._new_slot() for _ in range(self.workers)]
@@ -103,15 +103,15 @@ class ComposerPool:
             ) from None
         except TimeoutError:
             slot = self._replace(slot)
-            raise Busy(
-                f"Composing this GIF took longer than {self.timeout_s:g} s and was stopped; "
-                "try fewer or smaller images."
+            raise TooMuchWork(
+                f"Composing this GIF took longer than {self.timeout_s:g} s and was stopped. "
+                "Make the job smaller: fewer frames, a smaller width, or smaller images."
             ) from None
         except GifError:
             raise
         except Exception:
             log.exception("composition failed")
-            raise ComposeFailed("Composing this GIF failed; please try again.") from None
+            raise ComposeFailed() from None
         except asyncio.CancelledError:
             slot = self._replace(slot)  # nobody waits for the result: stop burning CPU on it
             raise
@@ -120,7 +120,7 @@ class ComposerPool:
 
     async def _acquire(self) -> _Slot:
         if self._free.empty() and self._waiting >= self.queue:
-            raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+            raise Busy()
         self._waiting += 1
         try:
             return await self._free.get()
@@ -149,7 +149,7 @@ class ComposerPool:
         """Kill the slot's worker (it may be stuck or dead) and give the slot a fresh one."""
         if (pid := _started_pid(slot)) is not None:
             with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+                os.killpg(pid, signal.SIGKILL)  # its group: the worker and what it started
         slot.executor.shutdown(wait=False, cancel_futures=True)
         self._slots.remove(slot)
         return self._new_slot()

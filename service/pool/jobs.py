@@ -15,6 +15,7 @@ from ..compose.gif import ComposeResult, Source
 from ..compose.images import harden_pillow
 from ..compose.options import ComposeOptions
 from ..compose.sizing import compose_within
+from ..lifetime import die_with_parent
 from ..storage.files import no_room_is_storage_full
 
 # CPU seconds one job may use (set by init_worker): a backstop behind the parent's wall-clock
@@ -31,6 +32,10 @@ def init_worker(max_pixels: int, memory_bytes: int, cpu_budget_s: int) -> None:
     _cpu_budget_s = cpu_budget_s
     # Ctrl-C reaches the whole process group; the parent stops the workers in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker leads its own process group, so stopping it stops what it started (gifsicle),
+    # and it dies with the forkserver, which dies with the service (service/pool/forkserver.py).
+    os.setpgid(0, 0)
+    die_with_parent()
 
 
 def ping() -> int:

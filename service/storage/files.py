@@ -1,9 +1,8 @@
-"""Where files live under the data directory, and how they get there safely.
+"""Files under the data directory: each request's spool, locks, and a full disk.
 
-- spool/<request id>/       one directory per request, removed when the request ends; its
-                            `.lock` is held (flock) for as long as the request runs
-- downloads/<id>.gif        published GIFs, what nginx serves
-- downloads/.<id>.gif.part  a GIF being written; renamed into place in one step
+- spool/<request id>/   one directory per request, removed when the request ends; its `.lock`
+                        is held (flock) for as long as the request runs
+(The published GIFs and their temporary names belong to service/storage/local.py.)
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -20,31 +18,8 @@ from pathlib import Path
 
 from ..errors import StorageFull
 
-GIF_NAME = re.compile(r"^[0-9a-f]{32}\.gif$")
-PART_NAME = re.compile(r"^\.[0-9a-f]{32}\.gif\.part$")
 LOCK_NAME = ".lock"
 _NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-
-
-def new_id() -> str:
-    """128 random bits: download links cannot be guessed or listed."""
-    return uuid.uuid4().hex
-
-
-def gif_path(downloads_dir: Path, gif_id: str) -> Path:
-    return downloads_dir / f"{gif_id}.gif"
-
-
-def part_path(downloads_dir: Path, gif_id: str) -> Path:
-    """The temporary name a GIF is written under, in the same filesystem as its final name."""
-    return downloads_dir / f".{gif_id}.gif.part"
-
-
-def publish(downloads_dir: Path, gif_id: str) -> Path:
-    """Move a finished GIF into place atomically: readers see all of it or nothing."""
-    final = gif_path(downloads_dir, gif_id)
-    os.replace(part_path(downloads_dir, gif_id), final)
-    return final
 
 
 def is_no_room(exc: OSError) -> bool:

@@ -10,28 +10,32 @@ from aiohttp import web
 from ..pool.composer import ComposerPool
 from ..settings import Settings
 from ..storage.files import ensure_dirs
+from ..storage.local import LocalStorage
 from .downloads import DOWNLOAD_ROUTE, download
-from .keys import INDEX_HTML, POOL, SETTINGS
+from .keys import INDEX_HTML, POOL, SETTINGS, STORAGE
 from .limits import client_config
 from .pages import index_page
+from .protocol import answer_refusals_in_the_contracts_shape
 from .responses import add_security_headers, render_errors
 from .views import (
-    STATIC_DIR,
     config,
     create_gif_api,
     create_gif_form,
     estimate,
     healthz,
     index,
+    static,
 )
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> web.Application:
+    answer_refusals_in_the_contracts_shape()
     app = web.Application(middlewares=[render_errors])
     app.on_response_prepare.append(add_security_headers)
     app[SETTINGS] = settings
+    app[STORAGE] = LocalStorage(settings.downloads_dir, settings.ttl)
     app[INDEX_HTML] = index_page(client_config(settings))
     app.cleanup_ctx.append(_directories)
     app.cleanup_ctx.append(_pool)
@@ -41,7 +45,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/api/config", config)
     app.router.add_post("/api/estimate", estimate)
     app.router.add_get("/healthz", healthz)
-    app.router.add_static("/static/", STATIC_DIR)
+    app.router.add_get("/static/{name:.+}", static)
     if settings.behind_nginx:
         log.info("nginx serves /download/ from %s", settings.downloads_dir)
     else:

@@ -5,12 +5,10 @@ The headers match nginx's location for the same path (nginx/gifsvc-site.conf.tem
 
 from __future__ import annotations
 
-import time
-
 from aiohttp import web
 
-from ..storage.files import GIF_NAME
-from .keys import SETTINGS
+from ..errors import NotFound
+from .keys import STORAGE
 
 DOWNLOAD_ROUTE = "/download/{name}"
 
@@ -25,16 +23,9 @@ def download_headers(name: str, inline: bool) -> dict[str, str]:
 
 
 async def download(request: web.Request) -> web.FileResponse:
-    settings = request.app[SETTINGS]
     name = request.match_info["name"]
-    if GIF_NAME.fullmatch(name) is None:
-        raise web.HTTPNotFound()
-    path = settings.downloads_dir / name
-    try:
-        expired = path.stat().st_mtime + settings.ttl < time.time()
-    except FileNotFoundError:
-        raise web.HTTPNotFound() from None
-    if expired:
-        raise web.HTTPNotFound()
+    path = request.app[STORAGE].live_gif(name)
+    if path is None:
+        raise NotFound()
     inline = request.query.get("inline") == "1"
     return web.FileResponse(path, headers=download_headers(name, inline))

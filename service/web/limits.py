@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..compose.formats import ALLOWED_FORMATS
-from ..compose.options import DEFAULT_DURATION_MS, FITS, MAX_LOOP
+from ..compose.options import (
+    FITS,
+    MAX_COLORS,
+    MAX_LOOP,
+    MIN_COLORS,
+    QUALITIES,
+    ComposeOptions,
+    option_defaults,
+)
 from ..compose.timing import MAX_DURATION_MS, MIN_DURATION_MS
 from ..settings import Settings
 
@@ -25,14 +33,21 @@ def client_config(settings: Settings) -> dict[str, Any]:
             "min_duration_ms": MIN_DURATION_MS,
             "max_duration_ms": MAX_DURATION_MS,
             "max_loop": MAX_LOOP,
+            "min_colors": MIN_COLORS,
+            "max_colors": MAX_COLORS,
         },
-        "defaults": {
-            "duration_ms": DEFAULT_DURATION_MS,
-            "loop": 0,
-            "fit": "contain",
-            "background": "#ffffff",
-        },
+        "defaults": _defaults(settings),
         "fits": list(FITS),
+        "qualities": list(QUALITIES),
         "formats": list(ALLOWED_FORMATS),
         "ttl_s": settings.ttl,
     }
+
+
+def _defaults(settings: Settings) -> dict[str, Any]:
+    """ComposeOptions' defaults as the form writes them (a colour as #rrggbb)."""
+    defaults = option_defaults() | {"max_side": settings.max_side, "max_frames": settings.max_files}
+    background = defaults["background"]
+    if background is not None:
+        defaults["background"] = "#{:02x}{:02x}{:02x}".format(*background)
+    return {"duration_ms": ComposeOptions.DEFAULT_DURATION_MS, **defaults}

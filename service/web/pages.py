@@ -34,7 +34,10 @@ def index_page(config: dict[str, Any]) -> str:
         raw={
             "width_options": "\n          ".join(
                 f'<option value="{w}">{w} px</option>' for w in widths
-            )
+            ),
+            # The defaults' marks, so the form without JavaScript sends them too.
+            **_marks("checked", config["fits"], defaults["fit"]),
+            **_marks("selected", config["qualities"], defaults["quality"]),
         },
         config_json=json.dumps(config, separators=(",", ":")),
         max_files=limits["max_files"],
@@ -44,8 +47,17 @@ def index_page(config: dict[str, Any]) -> str:
         max_duration=limits["max_duration_ms"],
         max_loop=limits["max_loop"],
         default_duration=defaults["duration_ms"],
+        default_background=defaults["background"] or "#ffffff",
+        default_colors=defaults["colors"],
+        min_colors=limits["min_colors"],
+        max_colors=limits["max_colors"],
         ttl_words=duration_words(config["ttl_s"]),
     )
+
+
+def _marks(attribute: str, choices: list[str], default: str) -> dict[str, str]:
+    """{"checked_contain": "checked", "checked_cover": "", ...}: the default one is marked."""
+    return {f"{attribute}_{c}": attribute if c == default else "" for c in choices}
 
 
 def duration_words(seconds: int) -> str:
@@ -67,7 +79,7 @@ def result_page(gif: dict[str, Any]) -> str:
         frames=gif["frames"],
         width=gif["width"],
         height=gif["height"],
-        size=human_bytes(gif["bytes"]),
+        size=size_words(gif["bytes"]),
         plays=plays(gif["loop"]),
         expires_at=gif["expires_at"],
     )
@@ -97,14 +109,6 @@ def error_page(status: int, message: str) -> str:
 def plays(loop: int) -> str:
     """The loop field in words, as a person reads it."""
     return {0: "forever", 1: "once", 2: "twice"}.get(loop, f"{loop} times")
-
-
-def human_bytes(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KiB"
-    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 def _render(name: str, raw: dict[str, str] | None = None, **values: Any) -> str:

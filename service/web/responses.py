@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -12,7 +11,8 @@ from aiohttp.typedefs import Handler
 from ..compose.gif import ComposeResult
 from ..compose.options import ComposeOptions
 from ..compose.timing import timing_warnings
-from ..errors import Busy, GifError
+from ..errors import Busy, GifError, InternalError, error_for_status
+from ..security import SECURITY_HEADERS
 from .pages import error_page
 
 log = logging.getLogger(__name__)
@@ -47,21 +47,18 @@ def wants_json(request: web.Request) -> bool:
     return request.path != FORM_ROUTE or "application/json" in request.headers.get("Accept", "")
 
 
-def error_response(
-    request: web.Request, status: int, code: str, message: str, field: str | None = None
-) -> web.Response:
-    headers = {"Retry-After": str(Busy.retry_after_s)} if status == 503 else {}
+def error_response(request: web.Request, error: GifError) -> web.Response:
+    """The error in the contract's one shape: JSON, or an HTML page for a browser's form."""
+    headers = {"Retry-After": str(Busy.retry_after_s)} if isinstance(error, Busy) else {}
     if not wants_json(request):
+        page = error_page(error.status, error.message)
         return web.Response(
-            status=status,
-            text=error_page(status, message),
-            content_type="text/html",
-            headers=headers,
+            status=error.status, text=page, content_type="text/html", headers=headers
         )
-    error: dict[str, str] = {"code": code, "message": message}
-    if field is not None:
-        error["field"] = field
-    return web.json_response({"error": error}, status=status, headers=headers)
+    body: dict[str, str] = {"code": error.code, "message": error.message}
+    if error.field is not None:
+        body["field"] = error.field
+    return web.json_response({"error": body}, status=error.status, headers=headers)
 
 
 @web.middleware
@@ -70,34 +67,17 @@ async def render_errors(request: web.Request, handler: Handler) -> web.StreamRes
     try:
         return await handler(request)
     except GifError as exc:
-        return error_response(request, exc.status, exc.code, exc.message, exc.field)
+        return error_response(request, exc)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return error_response(request, exc.status, _code(exc.reason), f"{exc.reason}.")
+        response = error_response(request, error_for_status(exc.status)())
+        if "Allow" in exc.headers:  # a 405 says which methods the path does take
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return error_response(
-            request, 500, "internal_error", "Something went wrong on our side; please try again."
-        )
-
-
-def _code(reason: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", reason.lower()).strip("_")
-
-
-# Only our own origin: scripts, styles, images (and the page's blob: thumbnails), requests.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; "
-        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
-        "object-src 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
+        return error_response(request, InternalError())
 
 
 async def add_security_headers(_request: web.Request, response: web.StreamResponse) -> None:

@@ -6,20 +6,15 @@ fields are capped, and every limit is checked as soon as it can be passed.
 
 from __future__ import annotations
 
-import asyncio
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from aiohttp import BodyPartReader, MultipartReader, web
-from aiohttp.http_exceptions import BadHttpMessage
-from aiohttp.multipart import BadContentDispositionHeader, BadContentDispositionParam
+from aiohttp import BodyPartReader, web
 
 from ..compose.formats import SNIFF_BYTES, sniff_format
 from ..compose.gif import Source
-from ..compose.options import FIELDS, parse_field
+from ..compose.options import FIELDS, parse_field, parse_fields
 from ..errors import (
     BadField,
     BadMultipart,
@@ -33,49 +28,33 @@ from ..errors import (
 from ..settings import Settings
 from ..storage.files import free_bytes, no_room_is_storage_full
 from ..units import size_words
+from .multipart import next_part, open_multipart, part_names, reading_body
 
 FILE_FIELD = "photo"
-CAPTION_FIELD = "caption"  # repeated, one per frame: collected apart from the other fields
+CAPTION_FIELD = "caption"  # repeated, one per frame: collected as a tuple, blank ones kept
 CHUNK_BYTES = 256 * 1024
 # A text field is a number, a colour or a list of delays: 64 KiB is far more than enough.
 MAX_FIELD_BYTES = 64 * 1024
 # Parts we read besides the files (text fields, known or not, and empty file pickers); more is
 # an abusive body: each part costs the event loop far more than its few bytes.
 MAX_TEXT_PARTS = 64
-# How aiohttp says a body is malformed: BadHttpMessage for a part's headers (too long, too many,
-# a NUL or a bare CR); RequestPayloadError for a body that does not inflate or breaks its
-# chunked framing; RuntimeError for a `_charset_` part it cannot use; the Content-Disposition
-# warnings where warnings are errors (see _part_names).
-_MALFORMED = (
-    ValueError,
-    AssertionError,
-    EOFError,
-    asyncio.IncompleteReadError,
-    LookupError,
-    BadHttpMessage,
-    web.RequestPayloadError,
-    RuntimeError,
-    BadContentDispositionHeader,
-    BadContentDispositionParam,
-)
 
 
 @dataclass
 class Upload:
     files: list[Source] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)
-    captions: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)  # parsed: parse_fields' values
     received_bytes: int = 0
 
 
 async def receive_upload(request: web.Request, spool: Path, settings: Settings) -> Upload:
     """Every part of the request's multipart body: files into spool, fields as text."""
     _check_declared_size(request, spool, settings)
-    reader = await _multipart(request)
+    reader = await open_multipart(request)
     upload = Upload()
     text_parts = 0
-    while (part := await _next_part(reader)) is not None:
-        name, filename = _part_names(part)
+    while (part := await next_part(reader)) is not None:
+        name, filename = part_names(part)
         # A photo counts as a file; an empty picker part (no name, no bytes) as a text part,
         # so thousands of them are capped like any other text.
         if name == FILE_FIELD and await _receive_file(part, filename, upload, spool, settings):
@@ -106,61 +85,20 @@ def _check_declared_size(request: web.Request, spool: Path, settings: Settings) 
     if declared is None:
         return
     if declared > settings.max_request_bytes:
-        raise RequestTooLarge(_too_large_request(settings))
+        raise RequestTooLarge.over(settings.max_request_bytes)
     if declared > free_bytes(spool):
         raise StorageFull("There is no room left to store the upload; try again later.")
 
 
-@contextmanager
-def _reading_body() -> Iterator[None]:
-    """aiohttp's parsing errors, and a client gone mid-body, as the contract's 400."""
-    try:
-        yield
-    except _MALFORMED:
-        raise BadMultipart("The multipart body is malformed.") from None
-    except ConnectionError:
-        raise BadMultipart("The upload ended before it was complete.") from None
-
-
-async def _multipart(request: web.Request) -> MultipartReader:
-    if request.content_type != "multipart/form-data":
-        raise BadMultipart("The request must be a multipart/form-data upload.")
-    with _reading_body():
-        return await request.multipart()
-
-
-async def _next_part(reader: MultipartReader) -> BodyPartReader | None:
-    with _reading_body():
-        part = await reader.next()
-    if part is not None and not isinstance(part, BodyPartReader):
-        raise BadMultipart("Nested multipart bodies are not accepted.")
-    return part
-
-
-def _part_names(part: BodyPartReader) -> tuple[str, str | None]:
-    """The part's field name and file name; a part without a name is malformed (RFC 7578),
-    and refused rather than dropped, so no file the client sent is silently lost."""
-    with warnings.catch_warnings():
-        # aiohttp only warns about a Content-Disposition it cannot parse (and drops it, or a
-        # parameter): refuse it instead, the same whatever the process's warning filter says.
-        warnings.simplefilter("error", BadContentDispositionHeader)
-        warnings.simplefilter("error", BadContentDispositionParam)
-        with _reading_body():
-            name, filename = part.name, part.filename
-    if not name:
-        raise BadMultipart("A part of the form has no name.")
-    return name, filename
-
-
 async def _read_chunk(part: BodyPartReader, upload: Upload, settings: Settings) -> bytes:
     """The next chunk of the part (empty at its end), counted against the request limit."""
-    with _reading_body():
+    with reading_body():
         chunk = await part.read_chunk(CHUNK_BYTES)
     if not chunk and not part.at_eof():
         raise BadMultipart("The upload ended before it was complete.")
     upload.received_bytes += len(chunk)
     if upload.received_bytes > settings.max_request_bytes:
-        raise RequestTooLarge(_too_large_request(settings))
+        raise RequestTooLarge.over(settings.max_request_bytes)
     return chunk
 
 
@@ -212,21 +150,21 @@ async def _receive_field(
     text = await _read_text(part, name, upload, settings, keep=name in FIELDS)
     if text is None:
         return  # unknown fields are ignored (but were counted)
-    if text.strip():
-        parse_field(name, text, settings.max_side)  # refuse a bad value before reading on
-    upload.fields[name] = text
+    # Parsed now, so a bad value is refused before the rest is read; a blank one unsets it.
+    upload.fields.pop(name, None)
+    upload.fields.update(parse_fields({name: text}, settings.max_side))
 
 
 async def _receive_caption(part: BodyPartReader, upload: Upload, settings: Settings) -> None:
-    if len(upload.captions) >= settings.max_files:
+    captions = upload.fields.get(CAPTION_FIELD, ())
+    if len(captions) >= settings.max_files:
         raise BadField(
             f"There are more captions than the {settings.max_files} frames allowed.",
             CAPTION_FIELD,
         )
     text = await _read_text(part, CAPTION_FIELD, upload, settings, keep=True)
     assert text is not None
-    parse_field(CAPTION_FIELD, text, settings.max_side)
-    upload.captions.append(text)
+    upload.fields[CAPTION_FIELD] = (*captions, parse_field(CAPTION_FIELD, text, settings.max_side))
 
 
 async def _read_text(
@@ -245,7 +183,3 @@ async def _read_text(
         return value.decode("utf-8")
     except UnicodeDecodeError:
         raise BadField(f"{name} is not valid text.", name) from None
-
-
-def _too_large_request(settings: Settings) -> str:
-    return f"The upload is larger than {size_words(settings.max_request_bytes)} in all."

@@ -10,30 +10,37 @@ from typing import Any
 
 from aiohttp import web
 
-from ..compose.options import ComposeOptions, build_options, declared_frames
+from ..compose.gif import ComposeResult
+from ..compose.gifsicle import encoder_passes
+from ..compose.options import build_options, declared_frames
 from ..compose.timing import timing_warnings
-from ..errors import BadMultipart, Busy, TooManyFrames
+from ..errors import BadMultipart, Busy, NotFound, TooManyFrames
 from ..pool.jobs import estimate_job
 from ..settings import Settings
-from ..storage.files import (
-    free_bytes,
-    new_id,
-    no_room_is_storage_full,
-    part_path,
-    publish,
-    spool_dir,
-)
-from .keys import INDEX_HTML, POOL, SETTINGS
+from ..storage.files import free_bytes, spool_dir
+from .departures import while_client_waits
+from .keys import INDEX_HTML, POOL, SETTINGS, STORAGE
 from .limits import client_config
 from .pages import result_page
 from .responses import gif_json, wants_json
 from .uploads import Upload, receive_upload
 
 STATIC_DIR = Path(str(resources.files("service.web").joinpath("static")))
+# The page's assets, listed once: any other /static/ path is a plain 404 in the contract's shape.
+STATIC_FILES = frozenset(
+    path.relative_to(STATIC_DIR).as_posix() for path in STATIC_DIR.rglob("*") if path.is_file()
+)
 
 
 async def index(request: web.Request) -> web.Response:
     return web.Response(text=request.app[INDEX_HTML], content_type="text/html")
+
+
+async def static(request: web.Request) -> web.FileResponse:
+    name = request.match_info["name"]
+    if name not in STATIC_FILES:
+        raise NotFound()
+    return web.FileResponse(STATIC_DIR / name)
 
 
 async def config(request: web.Request) -> web.Response:
@@ -69,6 +76,7 @@ async def healthz(request: web.Request) -> web.Response:
         },
         "downloads_writable": writable,
         "free_bytes": free_bytes(settings.data_dir),
+        "encoder_passes": encoder_passes(),
     }
     return web.json_response(body, status=200 if ok else 503)
 
@@ -76,29 +84,25 @@ async def healthz(request: web.Request) -> web.Response:
 async def _create_gif(request: web.Request) -> dict[str, Any]:
     settings, pool = request.app[SETTINGS], request.app[POOL]
     if pool.is_full():  # refuse before reading a byte of the body
-        raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+        raise Busy()
     with spool_dir(settings.spool_dir) as spool:
         upload = await _receive_in_time(request, spool, settings)
-        options = _options(upload, len(upload.files), settings)
-        gif_id = new_id()
-        part = part_path(settings.downloads_dir, gif_id)
-        try:
-            result = await pool.compose(upload.files, options, str(part))
-            if request.transport is None or request.transport.is_closing():
-                raise BadMultipart("The connection closed before the GIF was ready.")
-            with no_room_is_storage_full("publish the GIF"):
-                published = publish(settings.downloads_dir, gif_id)
-        finally:
-            part.unlink(missing_ok=True)  # only there if something failed before the rename
-    expires = published.stat().st_mtime + settings.ttl
-    return gif_json(gif_id, result, options, expires)
+        options = build_options(
+            upload.fields, len(upload.files), settings.max_side, settings.max_files
+        )
+
+        async def compose(path: str) -> ComposeResult:
+            return await while_client_waits(request, pool.compose(upload.files, options, path))
+
+        published = await request.app[STORAGE].publish(compose)
+    return gif_json(published.gif_id, published.made, options, published.expires_at)
 
 
 async def estimate(request: web.Request) -> web.Response:
     """POST /api/estimate: the expected size and time, from a sample of the first frames."""
     settings, pool = request.app[SETTINGS], request.app[POOL]
     if pool.is_full():
-        raise Busy("The server is busy composing other GIFs; try again in a few seconds.")
+        raise Busy()
     with spool_dir(settings.spool_dir) as spool:
         upload = await _receive_in_time(request, spool, settings)
         frames = declared_frames(upload.fields, len(upload.files))
@@ -108,8 +112,11 @@ async def estimate(request: web.Request) -> web.Response:
             )
         # The sample stands for `frames` frames: an estimate does not expand animations.
         upload.fields.pop("expand", None)
-        options = _options(upload, frames, settings)
-        guess = await pool.run(estimate_job, upload.files, options, str(spool / "sample.gif"))
+        options = build_options(upload.fields, frames, settings.max_side, settings.max_files)
+        sample = str(spool / "sample.gif")
+        guess = await while_client_waits(
+            request, pool.run(estimate_job, upload.files, options, sample)
+        )
     return web.json_response(
         {
             "frames": guess.frames,
@@ -120,16 +127,6 @@ async def estimate(request: web.Request) -> web.Response:
             "sample_frames": guess.sample_frames,
             "warnings": timing_warnings(list(options.durations_ms), options.loop),
         }
-    )
-
-
-def _options(upload: Upload, frames: int, settings: Settings) -> ComposeOptions:
-    return build_options(
-        upload.fields,
-        frames,
-        settings.max_side,
-        captions=[text.strip() for text in upload.captions],
-        max_frames=settings.max_files,
     )
 
 

@@ -81,7 +81,7 @@ export function collectFields() {
     duration, loop: loopValue(), fit: form.elements.fit.value, width: widthValue(),
     background: $("transparent").checked ? "transparent" : $("background").value,
     quality: $("quality").value,
-    colors: wholeNumber("colors", LABELS.colors, $("colors").value, 2, 256, "colours"),
+    colors: wholeNumber("colors", LABELS.colors, $("colors").value, limits.min_colors, limits.max_colors, "colours"),
     max_bytes: maxBytesValue(), crop: cropField(),
   };
   if (state.expand && state.frames.some((f) => f.animation)) fields.expand = 1;
