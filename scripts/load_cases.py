@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from load_abandon import NORMAL_P95_BOUND_S, AbandonAttack
+from load_attack import Attack
 from load_frames import Size, Upload, heavy_upload, large_upload, small_upload
+from load_slow import SlowAttack
 
-CASES = ("concurrent", "mixed", "burst")
+CASES = ("concurrent", "mixed", "burst", "abandoned", "slowheaders")
 # Each case's own stack: two workers (as a small host has), and for the burst a short queue.
+_POOL = {"GIFSVC_WORKERS": "2", "GIFSVC_QUEUE": "16"}
 _CASE_SETTINGS = {
-    "concurrent": {"GIFSVC_WORKERS": "2", "GIFSVC_QUEUE": "16"},
-    "mixed": {"GIFSVC_WORKERS": "2", "GIFSVC_QUEUE": "16"},
+    **dict.fromkeys(("concurrent", "mixed", "abandoned", "slowheaders"), _POOL),
     "burst": {"GIFSVC_WORKERS": "2", "GIFSVC_QUEUE": "2"},
 }
 LARGE_EVERY = 5  # in the mixed case, one upload in five is large
 BURST_FACTOR = 4  # a burst is this many times what the pool admits (workers + queue)
 BURST_GAP_S = 1.0  # later bursts arrive while the first is still composing
+PAUSE_S = 1.0  # between a normal user's uploads in the attack cases: they span the attack
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,14 @@ class Scale:
     large_frames: int
     heavy_size: Size
     max_side: int  # GIFSVC_MAX_SIDE of the stacks it starts
+    attacked_clients: int  # the normal users of the attack cases
+    attacked_rounds: int
+    attackers: int  # abandoned uploads at once
+    slow_connections: int
 
 
-FULL = Scale(3, 50, 20, (1280, 800), 8, (4000, 3000), 1280)
-SMALL = Scale(2, 8, 4, (640, 400), 4, (2000, 1500), 640)
+FULL = Scale(3, 50, 20, (1280, 800), 8, (4000, 3000), 1280, 8, 10, 4, 3000)
+SMALL = Scale(2, 8, 4, (640, 400), 4, (2000, 1500), 640, 4, 5, 2, 500)
 
 
 @dataclass(frozen=True)
@@ -72,12 +80,15 @@ def case_settings(case: str, scale: Scale) -> dict[str, str]:
 class ClientPlan:
     start_s: float
     uploads: tuple[Upload, ...]
+    pause_s: float = 0.0  # after each upload: a person looking at their GIF
 
 
 @dataclass(frozen=True)
 class Plan:
     description: str
     clients: list[ClientPlan]
+    attack: Attack | None = None  # beside the clients, while they run
+    p95_bound_s: float | None = None  # of the clients' uploads that answered 201
 
     @property
     def uploads(self) -> int:
@@ -89,6 +100,11 @@ def plan(case: str, scale: Scale, target: Target) -> Plan:
         return concurrent_plan(scale)
     if case == "mixed":
         return mixed_plan(scale)
+    if case == "abandoned":
+        attack = AbandonAttack(scale.attackers, max_waves=scale.attacked_rounds * 4)
+        return attacked_plan(scale, attack, NORMAL_P95_BOUND_S)
+    if case == "slowheaders":
+        return attacked_plan(scale, SlowAttack(scale.slow_connections), None)
     return burst_plan(scale, target)
 
 
@@ -101,6 +117,22 @@ def concurrent_plan(scale: Scale) -> Plan:
         f"{scale.concurrent_clients} concurrent clients x {scale.rounds} rounds, "
         "each its own 3 frames of 64x48; /healthz polled every 100 ms",
         clients,
+    )
+
+
+def attacked_plan(scale: Scale, attack: Attack, p95_bound_s: float | None) -> Plan:
+    """Normal users (each its own three small frames, round after round) beside an attack."""
+    clients, rounds = scale.attacked_clients, scale.attacked_rounds
+    return Plan(
+        f"{clients} normal clients x {rounds} rounds of 3 frames of 64x48 from 127.0.0.1, "
+        f"{PAUSE_S:g} s apart, "
+        f"while {attack.description}",
+        [
+            ClientPlan(i * PAUSE_S / clients, (small_upload(i),) * rounds, PAUSE_S)
+            for i in range(clients)
+        ],
+        attack,
+        p95_bound_s,
     )
 
 

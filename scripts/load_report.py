@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from load_attack import ABANDONED, AttackFigures
 from load_http import Outcome, Polls
 from load_rss import RssPeaks
 
@@ -24,10 +25,12 @@ class CaseReport:
     problems: list[str] = field(default_factory=list)  # the case's own: a timeout, a bad exit
     rss: RssPeaks | None = None
     log_errors: list[str] = field(default_factory=list)
+    attack: AttackFigures | None = None
 
     def failures(self) -> list[str]:
         answers = [o.problem for o in self.outcomes if o.problem is not None]
-        return self.problems + answers + self.polls.problems
+        attack = [] if self.attack is None else self.attack.problems
+        return self.problems + answers + self.polls.problems + attack
 
     def statuses(self) -> dict[str, int]:
         counts = Counter(o.status for o in self.outcomes)
@@ -59,6 +62,7 @@ class CaseReport:
             "duration_s": round(self.duration_s, 3),
             "requests_per_s": round(per_second(len(self.outcomes), self.duration_s), 2),
             "gifs_per_s": round(per_second(self.statuses()["201"], self.duration_s), 2),
+            "gifs_per_min": round(60 * per_second(self.statuses()["201"], self.duration_s), 1),
             "upload_latency_ms": {k: spread_ms(v) for k, v in self.latency_groups().items()},
             "healthz_latency_ms": spread_ms(self.polls.latencies_s),
             "statuses": self.statuses(),
@@ -68,6 +72,7 @@ class CaseReport:
             "failure_reasons": failures[:50],
             "rss": None if self.rss is None else self.rss.figures(),
             "log_errors": self.log_errors[:50],
+            "attack": None if self.attack is None else self.attack.figures(),
         }
 
 
@@ -100,12 +105,13 @@ def lines(report: CaseReport) -> list[str]:
         f"   settings        {report.settings}",
         f"   requests        {figures['requests']} uploads in {report.duration_s:.1f} s: "
         f"{figures['requests_per_s']:.1f} requests/s, "
-        f"{figures['gifs_per_s']:.1f} GIFs made/s",
+        f"{figures['gifs_per_s']:.1f} GIFs made/s ({figures['gifs_per_min']:.0f}/min)",
         *latency_lines(report),
         f"   statuses        201: {statuses['201']}  503: {statuses['503']}  "
         f"other: {statuses['other']}",
         *[f"   503 busy        {n} x {message!r}" for message, n in report.busy_messages().items()],
         *rss_lines(report.rss),
+        *attack_lines(report.attack),
         *failure_lines(report.failures()),
         *log_lines(report.log_errors),
     ]
@@ -139,6 +145,22 @@ def rss_lines(rss: RssPeaks | None) -> list[str]:
         f"   RSS peak        service {mib(rss.service_kib)}; workers {mib(rss.workers_sum_kib)} "
         f"together, {mib(rss.worker_max_kib)} the largest one "
         f"({len(rss.workers_seen)} worker processes seen)"
+    ]
+
+
+def attack_lines(attack: AttackFigures | None) -> list[str]:
+    if attack is None:
+        return []
+    if attack.name == ABANDONED:
+        return [
+            f"   attack          {attack.sent} abandoned uploads sent ({attack.wanted} at once), "
+            f"{len(attack.answered)} answered before the hang-up",
+            f"   pool idle       {'after hang-up':<16} {spread_words(attack.freed_s)}",
+        ]
+    return [
+        f"   attack          {attack.held_peak} of {attack.wanted} slow connections held at "
+        f"once; {attack.sent} opened, {attack.closed_by_server} closed by the server, "
+        f"{attack.refused} refused"
     ]
 
 

@@ -7,7 +7,9 @@ and the README's settings table are both made from these declarations.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -100,6 +102,37 @@ class Settings:
         False,
         "1 when nginx serves /download/ (scripts/run sets it); else aiohttp serves downloads",
     )
+    storage: str = _setting(
+        "GIFSVC_STORAGE",
+        "local",
+        "where GIFs are published: local (the download directory) or s3://BUCKET/PREFIX",
+    )
+    s3_endpoint: str = _setting(
+        "GIFSVC_S3_ENDPOINT",
+        "",
+        "an S3-compatible endpoint URL instead of AWS's (the tests run a local S3 API server)",
+        shown="AWS",
+    )
+    trusted_proxies: str = _setting(
+        "GIFSVC_TRUSTED_PROXIES",
+        "",
+        "comma-separated CIDRs whose X-Forwarded-For nginx believes (the fleet's load balancer)",
+        shown="none",
+    )
+
+    def __post_init__(self) -> None:
+        # Checked here, not only in from_env: tests build Settings(...) directly too.
+        _s3_location(self.storage)
+        _cidrs(self.trusted_proxies)
+
+    @property
+    def s3_location(self) -> tuple[str, str] | None:
+        """(bucket, prefix) when GIFs go to S3; None for the local download directory."""
+        return _s3_location(self.storage)
+
+    @property
+    def trusted_proxy_cidrs(self) -> list[str]:
+        return _cidrs(self.trusted_proxies)
 
     @property
     def spool_dir(self) -> Path:
@@ -151,6 +184,28 @@ def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
     if minimum is not None and value < minimum:
         raise SettingsError(f"{env} must be at least {_show(minimum)}, not {raw!r}")
     return value
+
+
+_S3_URL = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/([A-Za-z0-9!_.*'()/-]*))?")
+
+
+def _s3_location(value: str) -> tuple[str, str] | None:
+    if value == "local":
+        return None
+    match = _S3_URL.fullmatch(value)
+    if match is None:
+        raise SettingsError(f"GIFSVC_STORAGE must be local or s3://BUCKET/PREFIX, not {value!r}")
+    return match.group(1), (match.group(2) or "").strip("/")
+
+
+def _cidrs(value: str) -> list[str]:
+    cidrs = [part.strip() for part in value.split(",") if part.strip()]
+    try:
+        return [str(ipaddress.ip_network(cidr)) for cidr in cidrs]
+    except ValueError:
+        raise SettingsError(
+            f"GIFSVC_TRUSTED_PROXIES must be comma-separated CIDRs, not {value!r}"
+        ) from None
 
 
 def _parse_bool(raw: str) -> bool:

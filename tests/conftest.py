@@ -20,6 +20,8 @@ from service.settings import Settings
 from service.web.app import create_app
 from service.web.keys import POOL
 
+from .s3server import CREDENTIALS, MotoServer, objects
+
 KIB = 1024
 
 
@@ -60,11 +62,72 @@ def files_under(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file())
 
 
+STORAGE_MODES = ["local", "s3"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_storages: run once per storage backend (local directory, S3 on moto)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module or test marked both_storages runs with GIFs published locally, then to S3."""
+    marked = metafunc.definition.get_closest_marker("both_storages") is not None
+    if marked and "storage_mode" in metafunc.fixturenames:
+        metafunc.parametrize("storage_mode", STORAGE_MODES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """moto's S3 API server, once per run; boto3 finds its dummy credentials in the env."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in CREDENTIALS.items():
+            env.setenv(name, value)
+        server = MotoServer(tmp_path_factory.mktemp("moto") / "moto_server.log")
+        yield server
+        server.stop()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Iterator[Settings]:
+def storage_mode(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "local"))
+
+
+@pytest.fixture
+def storage_settings(storage_mode: str, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The settings that choose the backend: nothing (local), or a fresh bucket on moto."""
+    if storage_mode == "local":
+        return {}
+    moto: MotoServer = request.getfixturevalue("moto_server")
+    return {"storage": f"s3://{moto.new_bucket()}/gifs", "s3_endpoint": moto.url}
+
+
+def published_gifs(settings: Settings) -> dict[str, bytes]:
+    """Every published GIF, wherever the settings publish them: `<id>.gif` -> bytes."""
+    location = settings.s3_location
+    if location is None:
+        return {path.name: path.read_bytes() for path in files_under(settings.downloads_dir)}
+    bucket, prefix = location
+    client = MotoServer.client_for(settings.s3_endpoint)
+    found = objects(client, bucket)
+    assert all(key.startswith(f"{prefix}/") for key in found), found
+    return {key.removeprefix(f"{prefix}/"): data for key, data in found.items()}
+
+
+def files_on_disk_after(settings: Settings, *gif_ids: str) -> list[Path]:
+    """What the data directory holds once these GIFs are published: them, or nothing (S3)."""
+    if settings.s3_location is not None:
+        return []
+    return sorted(settings.downloads_dir / f"{gif_id}.gif" for gif_id in gif_ids)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, storage_settings: dict[str, Any]) -> Iterator[Settings]:
     """Small limits in a tmp data dir; after the test, whatever it did, the spool is empty."""
     settings = Settings.from_env(
         {},
+        **storage_settings,
         data_dir=tmp_path / "data",
         workers=1,
         queue=2,

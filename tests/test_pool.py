@@ -14,6 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from PIL import Image
 
+from service.settings import Settings
 from service.web.keys import POOL
 
 from .conftest import (
@@ -21,14 +22,18 @@ from .conftest import (
     SLOW_LIMITS,
     ClientFactory,
     eventually,
+    files_on_disk_after,
     files_under,
     form,
     png_bytes,
+    published_gifs,
     raw_multipart,
     wait_until_busy,
 )
 
 Client = TestClient[Any, Any]
+# A failed or refused composition publishes nothing, to the directory or to S3.
+pytestmark = pytest.mark.both_storages
 
 
 def slow_form(slow_png: bytes, frames: int = 4) -> Any:
@@ -59,7 +64,7 @@ async def test_full_queue_answers_busy_with_retry_after(
 
 
 async def test_killed_worker_costs_only_its_request(
-    make_client: ClientFactory, slow_png: bytes, tmp_path: Path
+    make_client: ClientFactory, slow_png: bytes, settings: Settings
 ):
     client = await make_client(workers=1, queue=1, **SLOW_LIMITS)
     pool = client.app[POOL]
@@ -74,11 +79,12 @@ async def test_killed_worker_costs_only_its_request(
     assert after.status == 201
     assert len(pool.worker_pids()) == 1 and victim not in pool.worker_pids()
     body = await after.json()
-    assert [p.name for p in files_under(tmp_path / "data")] == [f"{body['id']}.gif"]
+    assert list(published_gifs(settings)) == [f"{body['id']}.gif"]
+    assert files_under(settings.data_dir) == files_on_disk_after(settings, body["id"])
 
 
 async def test_overrunning_composition_is_stopped_and_answered(
-    make_client: ClientFactory, slow_png: bytes, tmp_path: Path
+    make_client: ClientFactory, slow_png: bytes, settings: Settings
 ):
     client = await make_client(workers=1, queue=1, compose_timeout=0.5, **SLOW_LIMITS)
     pool = client.app[POOL]
@@ -92,8 +98,8 @@ async def test_overrunning_composition_is_stopped_and_answered(
     await eventually(lambda: process_gone(worker), "the overrunning worker stopped", 4)
     after = await client.post("/api/gifs", data=form(("a.png", png_bytes())))
     assert after.status == 201
-    downloads = [p.name for p in files_under(tmp_path / "data" / "downloads")]
-    assert len(downloads) == 1 and not any(name.endswith(".part") for name in downloads)
+    assert list(published_gifs(settings)) == [f"{(await after.json())['id']}.gif"]
+    assert not any(p.name.endswith(".part") for p in files_under(settings.data_dir))
 
 
 def children_of(pid: int) -> list[int]:

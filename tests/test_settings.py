@@ -93,3 +93,20 @@ def test_help_lists_every_variable():
     )
     for env, default, help_ in Settings.describe():
         assert env in result.stdout and help_ in result.stdout and default in result.stdout
+
+
+def test_storage_is_local_or_an_s3_url_with_a_prefix():
+    assert Settings.from_env({}).s3_location is None
+    s3 = Settings.from_env({"GIFSVC_STORAGE": "s3://my-gifs/fleet/gifs/"})
+    assert s3.s3_location == ("my-gifs", "fleet/gifs")
+    assert Settings.from_env({"GIFSVC_STORAGE": "s3://my-gifs"}).s3_location == ("my-gifs", "")
+    for bad in ["s3:/my-gifs", "S3://My_Gifs/x", "/var/gifs", "s3://"]:
+        with pytest.raises(SettingsError, match="GIFSVC_STORAGE"):
+            Settings.from_env({"GIFSVC_STORAGE": bad})
+
+
+def test_trusted_proxies_are_cidrs():
+    settings = Settings.from_env({"GIFSVC_TRUSTED_PROXIES": "10.42.0.0/16, 192.168.1.7"})
+    assert settings.trusted_proxy_cidrs == ["10.42.0.0/16", "192.168.1.7/32"]
+    with pytest.raises(SettingsError, match="GIFSVC_TRUSTED_PROXIES"):
+        Settings.from_env({"GIFSVC_TRUSTED_PROXIES": "10.0.0.0/33"})

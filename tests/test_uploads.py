@@ -14,14 +14,26 @@ from aiohttp.test_utils import TestClient
 from service.settings import Settings
 from service.web.uploads import display_name
 
-from .conftest import KIB, MULTIPART_B, eventually, files_under, form, png_bytes, raw_multipart
+from .conftest import (
+    KIB,
+    MULTIPART_B,
+    eventually,
+    files_under,
+    form,
+    png_bytes,
+    published_gifs,
+    raw_multipart,
+)
 
 Client = TestClient[Any, Any]
 PNG_HEAD = png_bytes()[:32]
+# The limits hold whichever backend publishes: the directory, or S3.
+pytestmark = pytest.mark.both_storages
 
 
 def assert_nothing_left(settings: Settings) -> None:
     assert files_under(settings.data_dir) == []
+    assert published_gifs(settings) == {}
 
 
 async def error_of(resp: Any) -> dict[str, str]:

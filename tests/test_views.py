@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,12 +16,16 @@ from service.compose.gifinfo import read_gif_info
 from service.compose.gifsicle import encoder_passes
 from service.settings import Settings
 
-from .conftest import files_under, form, png_bytes
+from .conftest import files_on_disk_after, files_under, form, png_bytes, published_gifs
 
 Client = TestClient[Any, Any]
+# The core's path publishes through the storage backend: once into the directory, once to S3.
+pytestmark = pytest.mark.both_storages
 
 
-async def test_api_composes_frames_into_a_gif_and_publishes_it(client: Client, settings: Settings):
+async def test_api_composes_frames_into_a_gif_and_publishes_it(
+    client: Client, settings: Settings, tmp_path: Path
+):
     red, blue = png_bytes((255, 0, 0)), png_bytes((0, 0, 255))
     resp = await client.post(
         "/api/gifs", data=form(("a.png", red), ("b.png", blue), duration="120", loop="2")
@@ -35,9 +40,12 @@ async def test_api_composes_frames_into_a_gif_and_publishes_it(client: Client, s
     assert body["loop"] == 2
     expires = datetime.strptime(body["expires_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert abs(expires.timestamp() - datetime.now(UTC).timestamp() - settings.ttl) < 60
-    # Exactly one file more under the data directory: the published GIF.
-    published = settings.downloads_dir / f"{body['id']}.gif"
-    assert files_under(settings.data_dir) == [published]
+    # Exactly one GIF more, and on disk nothing else: the GIF itself (local) or nothing (S3).
+    gifs = published_gifs(settings)
+    assert list(gifs) == [f"{body['id']}.gif"]
+    assert files_under(settings.data_dir) == files_on_disk_after(settings, body["id"])
+    published = tmp_path / "published.gif"
+    published.write_bytes(gifs[f"{body['id']}.gif"])
     assert published.stat().st_size == body["bytes"]
     info = read_gif_info(str(published))
     assert info.durations_ms == [120, 120] and info.loop_extension == 1
@@ -54,7 +62,7 @@ async def test_form_post_answers_with_the_result_page(client: Client, settings: 
     page = await resp.text()
     [gif_id] = re.findall(r'href="/download/([0-9a-f]{32})\.gif" download', page)
     assert f'src="/download/{gif_id}.gif?inline=1"' in page
-    assert (settings.downloads_dir / f"{gif_id}.gif").is_file()
+    assert list(published_gifs(settings)) == [f"{gif_id}.gif"]
 
 
 async def test_form_post_answers_json_when_asked(client: Client):
@@ -176,9 +184,7 @@ async def test_estimate_predicts_size_and_time_from_a_sample(client: Client, set
         await client.post("/api/gifs", data=form(*frames, *frames[:2], duration="100"))
     ).json()
     assert abs(guess["bytes"] - made["bytes"]) <= made["bytes"] * 0.25
-    assert list(settings.downloads_dir.iterdir()) == [
-        settings.downloads_dir / f"{made['id']}.gif"
-    ]  # the estimate published nothing
+    assert list(published_gifs(settings)) == [f"{made['id']}.gif"]  # the estimate published none
 
 
 async def test_estimate_refuses_what_the_real_request_would(client: Client):

@@ -18,9 +18,13 @@ from .nginx_answers import error_locations, security_header_lines
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "nginx"
 SITE_TEMPLATE = "gifsvc-site.conf.template"
+# Parts of the site rendered only when the settings ask for them (the fleet's), else left out.
+REAL_IP_TEMPLATE = "gifsvc-real-ip.conf.template"
+S3_DOWNLOADS_TEMPLATE = "gifsvc-s3-downloads.conf.template"
 MAIN_TEMPLATE = "nginx.conf.template"
 HOST_MAIN_TEMPLATE = "nginx-host.conf.template"
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+_PLACEHOLDER_LINE = re.compile(r"^[ \t]*\{\{\s*(\w+)\s*\}\}[ \t]*\n", re.MULTILINE)
 _TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 # Per nginx worker: far more than one address can hold with slow headers before
 # client_header_timeout (10 s) closes them: about 3,000 new ones a second, with 2 workers.
@@ -37,7 +41,11 @@ def render(template: str, values: Mapping[str, object]) -> str:
             raise KeyError(f"no value for {{{{{name}}}}} in the nginx template")
         return str(values[name])
 
-    return _PLACEHOLDER.sub(fill, template)
+    def fill_line(match: re.Match[str]) -> str:
+        value = fill(match)
+        return f"{value}\n" if value else ""  # an empty part leaves no blank line behind
+
+    return _PLACEHOLDER.sub(fill, _PLACEHOLDER_LINE.sub(fill_line, template))
 
 
 def site_values(
@@ -46,9 +54,12 @@ def site_values(
     """The template's values; upstream (HOST:PORT) is where nginx finds aiohttp when that is
     not this machine's GIFSVC_HOST:GIFSVC_PORT (docker-compose's `app:8080`)."""
     upstream_host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
+    upstream = upstream or f"{upstream_host}:{settings.port}"
     return {
         "public_port": settings.public_port,
-        "upstream": upstream or f"{upstream_host}:{settings.port}",
+        "upstream": upstream,
+        "real_ip": _real_ip(settings.trusted_proxy_cidrs),
+        "s3_downloads": _s3_downloads(settings, upstream),
         "downloads_dir": (downloads_dir or settings.downloads_dir).resolve(),
         "max_request_bytes": settings.max_request_bytes,
         # The upload itself may take this long, then its composition.
@@ -59,6 +70,23 @@ def site_values(
         "security_headers": security_header_lines(),
         "error_locations": error_locations(settings),
     }
+
+
+def _real_ip(cidrs: list[str]) -> str:
+    if not cidrs:
+        return ""
+    lines = "\n".join(f"    set_real_ip_from {cidr};" for cidr in cidrs)
+    return _part(REAL_IP_TEMPLATE, {"set_real_ip_from": lines})
+
+
+def _s3_downloads(settings: Settings, upstream: str) -> str:
+    if settings.s3_location is None:
+        return ""
+    return _part(S3_DOWNLOADS_TEMPLATE, {"upstream": upstream})
+
+
+def _part(name: str, values: Mapping[str, object]) -> str:
+    return render((TEMPLATE_DIR / name).read_text("utf-8"), values).rstrip("\n")
 
 
 def render_site(

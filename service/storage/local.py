@@ -63,6 +63,10 @@ class LocalStorage:
     def gif_path(self, gif_id: str) -> Path:
         return self.downloads_dir / f"{gif_id}.gif"
 
+    async def live(self, name: str) -> Path | None:
+        """The Storage interface's lookup: the file itself, which the caller serves."""
+        return self.live_gif(name)
+
     def live_gif(self, name: str) -> Path | None:
         """The published GIF named `<id>.gif`, unless there is none or it has expired."""
         if GIF_NAME.fullmatch(name) is None:

@@ -9,8 +9,8 @@ from aiohttp import web
 
 from ..pool.composer import ComposerPool
 from ..settings import Settings
+from ..storage.backend import storage_for
 from ..storage.files import ensure_dirs
-from ..storage.local import LocalStorage
 from .downloads import DOWNLOAD_ROUTE, download
 from .keys import INDEX_HTML, POOL, SETTINGS, STORAGE
 from .limits import client_config
@@ -35,7 +35,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[render_errors])
     app.on_response_prepare.append(add_security_headers)
     app[SETTINGS] = settings
-    app[STORAGE] = LocalStorage(settings.downloads_dir, settings.ttl)
+    app[STORAGE] = storage_for(settings)
     app[INDEX_HTML] = index_page(client_config(settings))
     app.cleanup_ctx.append(_directories)
     app.cleanup_ctx.append(_pool)
@@ -46,7 +46,11 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/api/estimate", estimate)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/static/{name:.+}", static)
-    if settings.behind_nginx:
+    if settings.s3_location is not None:
+        # nginx has no files to serve: it proxies /download/ here (a CDN may serve the bucket).
+        app.router.add_get(DOWNLOAD_ROUTE, download)
+        log.info("GIFs are published to %s; aiohttp serves /download/", settings.storage)
+    elif settings.behind_nginx:
         log.info("nginx serves /download/ from %s", settings.downloads_dir)
     else:
         app.router.add_get(DOWNLOAD_ROUTE, download)

@@ -6,10 +6,11 @@ from aiohttp import web
 
 from ..pool.composer import ComposerPool
 from ..settings import Settings
-from ..storage.local import LocalStorage
+from ..storage.backend import Storage
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", ComposerPool)
-STORAGE = web.AppKey("storage", LocalStorage)
+# A Protocol is no class to check against: the key is typed by annotation instead.
+STORAGE: web.AppKey[Storage] = web.AppKey("storage")
 # The upload page, rendered once: it carries the settings' limits, which never change.
 INDEX_HTML = web.AppKey("index_html", str)

@@ -181,7 +181,7 @@ def test_provisioned_host_passes_the_smoke_checks_with_every_encoder_pass(provis
         service=$!
         curl -fsS --retry 30 --retry-delay 1 --retry-all-errors http://127.0.0.1:8888/healthz
         echo
-        {APP_DIR}/.venv/bin/python -m service.smoke http://127.0.0.1:8888/
+        {APP_DIR}/.venv/bin/python -m service.ops.smoke http://127.0.0.1:8888/
         runuser -u gifsvc -- bash -c {shlex.quote(cron_command)}
         kill "$service" && wait "$service"
         nginx -s quit
