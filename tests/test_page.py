@@ -755,11 +755,11 @@ def pixels_changed(one: Image.Image, other: Image.Image) -> int:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     page.page.add_script_tag(path=str(AXE))
     result = page.js("(async () => (await axe.run(document)).violations)()")
-    return [v for v in result if v["impact"] in ("serious", "critical")]
+    return list(result)  # every impact: minor and moderate count too
 
 
 @pytest.mark.parametrize(("view", "scheme"), EVERYWHERE)
-def test_no_serious_accessibility_violations(
+def test_axe_finds_no_accessibility_violations(
     open_page: Any, frames: dict[str, Path], tmp_path: Path, view: str, scheme: str
 ):
     if not AXE.exists():
