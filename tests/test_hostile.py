@@ -526,7 +526,8 @@ def test_build_options_gives_options_or_names_a_given_field(
         assert exc.message.endswith(".")
         return
     assert isinstance(options, ComposeOptions)
-    assert len(options.durations_ms) == frames
+    # With expand, the frames (and so the delays) are counted when the images are decoded.
+    assert len(options.durations_ms) == frames or (options.expand and not options.durations_ms)
     assert all(MIN_DURATION_MS <= ms <= MAX_DURATION_MS for ms in options.durations_ms)
     assert all(side is None or 1 <= side <= max_side for side in (options.width, options.height))
     assert options.fit in FITS and options.quality in QUALITIES

@@ -205,3 +205,47 @@ def test_strict_forms_only(raw: str):
     with pytest.raises(BadField) as caught:
         parse_field(field, raw, 1280)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "value"),
+    [
+        ("crop", "0,0,10,20", (0, 0, 10, 20)),
+        ("crop", " 5, 6 ,7,8 ", (5, 6, 7, 8)),
+        ("expand", "1", True),
+        ("expand", "0", False),
+        ("caption", "Click Save", "Click Save"),
+        ("caption", "Zwei Zeilen\nhier", "Zwei Zeilen\nhier"),
+    ],
+)
+def test_crop_expand_and_caption_parse(field: str, raw: str, value: Any) -> None:
+    assert parse_field(field, raw, MAX_SIDE) == value
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"),
+    [
+        ("crop", "1,2,3"),
+        ("crop", "1,2,3,4,5"),
+        ("crop", "0,0,0,5"),
+        ("crop", "0,0,5,0"),
+        ("crop", "-1,0,5,5"),
+        ("crop", "1.5,0,5,5"),
+        ("expand", "true"),
+        ("expand", "2"),
+        ("caption", "x" * 201),
+        ("caption", "tab\there"),
+    ],
+)
+def test_bad_crop_expand_and_caption_are_refused_naming_them(field: str, raw: str) -> None:
+    assert refused(field, raw).field == field
+
+
+def test_captions_and_expand_reach_the_options() -> None:
+    given = {**parse_fields({"expand": "1", "duration": "80"}, MAX_SIDE), "caption": ("a", "")}
+    options = build_options(given, 2, MAX_SIDE)
+    assert (options.expand, options.expanded_duration_ms, options.captions) == (True, 80, ("a", ""))
+    assert options.durations_ms == ()  # counted when the frames are decoded
+    with pytest.raises(BadField) as caught:
+        build_options({"caption": ("a", "b")}, 1, MAX_SIDE)
+    assert caught.value.field == "caption"

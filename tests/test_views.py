@@ -190,3 +190,88 @@ async def test_estimate_predicts_size_and_time_from_a_sample(client: Client, set
 async def test_estimate_refuses_what_the_real_request_would(client: Client):
     resp = await client.post("/api/estimate", data=form(("a.png", png_bytes()), frames="999"))
     assert resp.status == 413 and (await resp.json())["error"]["code"] == "too_many_frames"
+
+
+def gif_bytes(colours: list[tuple[int, int, int]], durations: list[int]) -> bytes:
+    frames = [Image.new("RGB", (64, 48), c) for c in colours]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=durations)
+    return buffer.getvalue()
+
+
+async def test_crop_caption_and_expand_reach_the_gif(client: Client, settings: Settings):
+    animated = gif_bytes([(255, 0, 0), (0, 0, 255), (0, 255, 0)], [100, 200, 300])
+    data = form(("a.gif", animated), ("b.png", png_bytes((9, 9, 9))), expand="1", crop="8,8,32,24")
+    for text in ("One", "", "", "Four"):
+        data.add_field("caption", text)
+    resp = await client.post("/api/gifs", data=data)
+    assert resp.status == 201, await resp.text()
+    body = await resp.json()
+    assert (body["frames"], body["width"], body["height"]) == (4, 32, 24)
+    assert body["durations_ms"] == [100, 200, 300, 500]
+
+
+@pytest.mark.parametrize(
+    ("fields", "captions", "field"),
+    [
+        ({"crop": "1,2,3"}, [], "crop"),
+        ({"crop": "a,b,c,d"}, [], "crop"),
+        ({"crop": "0,0,0,10"}, [], "crop"),
+        ({"crop": "-1,0,10,10"}, [], "crop"),
+        ({"crop": "0,0,65,10"}, [], "crop"),  # wider than the 64 px first image
+        ({"crop": "60,40,5,9"}, [], "crop"),
+        ({"expand": "2"}, [], "expand"),
+        ({"expand": "yes"}, [], "expand"),
+        ({}, ["a", "b", "c"], "caption"),  # more captions than the 2 frames
+        ({}, ["x" * 201], "caption"),
+        ({}, ["bell\x07"], "caption"),
+        ({"expand": "1"}, ["a", "b", "c"], "caption"),
+        ({"expand": "1", "durations": "100,100,100"}, [], "durations"),
+    ],
+)
+async def test_bad_crop_caption_or_expand_is_a_400_naming_it(
+    client: Client, fields: dict[str, str], captions: list[str], field: str
+):
+    data = form(("a.png", png_bytes()), ("b.png", png_bytes((1, 2, 3))), **fields)
+    for text in captions:
+        data.add_field("caption", text)
+    resp = await client.post("/api/gifs", data=data)
+    assert resp.status == 400, await resp.text()
+    error = (await resp.json())["error"]
+    assert (error["code"], error["field"]) == ("bad_field", field)
+
+
+async def test_captions_past_the_frame_limit_are_refused_as_they_arrive(client: Client):
+    data = form(("a.png", png_bytes()))
+    for index in range(6):  # the fixture allows 5 frames
+        data.add_field("caption", f"caption {index}")
+    resp = await client.post("/api/gifs", data=data)
+    assert resp.status == 400
+    assert (await resp.json())["error"]["field"] == "caption"
+
+
+async def test_expanded_frames_past_the_limit_are_413(client: Client):
+    animated = gif_bytes([(255, 0, 0), (0, 0, 255), (0, 255, 0)], [100, 100, 100])
+    data = form(("a.gif", animated), ("b.gif", animated), expand="1")  # 6 frames, 5 allowed
+    resp = await client.post("/api/gifs", data=data)
+    assert resp.status == 413
+    assert (await resp.json())["error"]["code"] == "too_many_frames"
+
+
+async def test_form_result_page_says_what_the_service_did(client: Client):
+    data = form(("a.png", png_bytes()), ("b.png", png_bytes((1, 2, 3))), duration="33", loop="3")
+    data.add_field("max_bytes", "1000000")
+    resp = await client.post("/gif", data=data)
+    page = await resp.text()
+    assert "What the service did" in page
+    assert "It fits the size limit of" in page
+    assert "whole centiseconds" in page and "Viewers disagree on loop counts" in page
+
+
+async def test_estimate_counts_frames_by_the_frames_field_even_with_expand(client: Client):
+    animated = gif_bytes([(255, 0, 0), (0, 0, 255), (0, 255, 0)], [100, 100, 100])
+    data = form(("a.gif", animated), expand="1", frames="4", durations="100,100,100,500")
+    data.add_field("caption", "One")
+    resp = await client.post("/api/estimate", data=data)
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["frames"] == 4

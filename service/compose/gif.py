@@ -13,21 +13,20 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
 
 from PIL import Image, ImageChops
 
+from .alpha import transparent_mask
+from .captions import captioned
+from .expand import input_frames, resolve_frames
 from .gifinfo import read_gif_info
 from .gifsicle import optimize
 from .gifwriter import CLEAR, KEEP, encode_frame, write_header, write_trailer
-from .images import open_frame
 from .layout import fit_frame, output_size
 from .options import ComposeOptions
 from .palette import PRESETS, reduce_colours
 from .timing import to_centiseconds
 
-# Pixels less opaque than this become transparent (GIF transparency is all or nothing).
-ALPHA_THRESHOLD = 128
 MAX_DELAY_CS = 65535  # GIF's 16-bit delay field
 # Past this many output pixels in all (about 30 frames of 1280x800), palettes skip k-means.
 REFINE_BUDGET_PIXELS = 30_000_000
@@ -59,11 +58,9 @@ def compose_gif(
     sources: Sequence[Source], options: ComposeOptions, out_path: str, max_pixels: int
 ) -> ComposeResult:
     """Compose the sources, in order, into an animated GIF written at out_path."""
-    first = open_frame(sources[0].path, sources[0].name, max_pixels)
-    size = output_size(first.size, options)
-    draft_to = None if options.fit == "none" else size
-    rest = (open_frame(s.path, s.name, max_pixels, draft_to) for s in sources[1:])
-    canvases = (fit_frame(frame, size, options) for frame in chain([first], rest))
+    options = resolve_frames(sources, options, max_pixels)
+    size, frames = input_frames(sources, options, max_pixels, lambda s: output_size(s, options))
+    canvases = captioned((fit_frame(frame, size, options) for frame in frames), options.captions)
     delays = to_centiseconds(list(options.durations_ms))
     with open(out_path, "wb") as fp:
         write_header(fp, size, options.loop)
@@ -158,7 +155,7 @@ def _transparent_frame(
     """A whole frame over a cleared screen: what was transparent in the input stays so."""
     paletted = reduce(canvas.convert("RGB"), colours - 1)
     index = _add_transparent_entry(paletted)
-    clear = canvas.getchannel("A").point(lambda a: 255 if a < ALPHA_THRESHOLD else 0)
+    clear = transparent_mask(canvas.getchannel("A"))
     paletted.paste(index, mask=clear)
     return _Pending(paletted, (0, 0), delay_cs, CLEAR, index)
 

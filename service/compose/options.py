@@ -7,7 +7,7 @@ the rest of the upload is read); the fields that depend on the frames are checke
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar, Literal, get_args
 
@@ -27,6 +27,8 @@ RGB = tuple[int, int, int]
 # GIF's loop extension counts repeats in 16 bits; loop N plays N times, so N-1 must fit.
 MAX_LOOP = 65536
 _HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6})")
+Crop = tuple[int, int, int, int]  # x, y, width, height in the first image's pixels
+MAX_CAPTION_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ class ComposeOptions:
     quality: Quality = "balanced"
     colors: int = MAX_COLORS
     max_bytes: int | None = None  # a size to land under, by fewer colours, then fewer pixels
+    crop: Crop | None = None  # the region kept from every frame (in proportion for other sizes)
+    captions: tuple[str, ...] = ()  # one per frame in frame order; "" = none
+    # expand: animated inputs give every frame; durations_ms is then () unless `durations` was
+    # sent, and each frame takes expanded_duration_ms (the `duration` field), else its own
+    # delay (resolved when decoding).
+    expand: bool = False
+    expanded_duration_ms: int | None = None
+    max_frames: int = 100
 
 
 def _whole(field: str, raw: str, lowest: int, highest: int, unit: str) -> int:
@@ -99,6 +109,32 @@ def _frames(raw: str, _max_side: int) -> int:
     return _whole("frames", raw, 1, 100_000, "frames")
 
 
+def _crop(raw: str, _max_side: int) -> Crop:
+    values = [value.strip() for value in raw.split(",")]
+    if len(values) != 4 or any(re.fullmatch(r"\+?[0-9]{1,9}", v) is None for v in values):
+        raise BadField(
+            f"crop must be four whole numbers of pixels, x,y,width,height, not {raw!r}.", "crop"
+        )
+    x, y, width, height = (int(v) for v in values)
+    if width < 1 or height < 1:
+        raise BadField(f"crop must be at least 1 pixel wide and high, not {raw!r}.", "crop")
+    return (x, y, width, height)
+
+
+def _caption(raw: str, _max_side: int) -> str:
+    if len(raw) > MAX_CAPTION_CHARS:
+        raise BadField(f"A caption has at most {MAX_CAPTION_CHARS} characters.", "caption")
+    if any(not ch.isprintable() and ch != "\n" for ch in raw):
+        raise BadField("A caption must be plain text (no control characters).", "caption")
+    return raw
+
+
+def _expand(raw: str, _max_side: int) -> bool:
+    if raw not in ("0", "1"):
+        raise BadField(f"expand must be 0 or 1, not {raw!r}.", "expand")
+    return raw == "1"
+
+
 def _side(field: str) -> Callable[[str, int], int]:
     def parse(raw: str, max_side: int) -> int:
         return _whole(field, raw, 1, max_side, "pixels (the maximum side)")
@@ -130,6 +166,10 @@ _PARSERS: dict[str, Callable[[str, int], Any]] = {
     "quality": _quality,
     "colors": _colors,
     "max_bytes": _max_bytes,
+    "crop": _crop,
+    # Repeated, one per frame (blank ones count): the web layer collects them as a tuple.
+    "caption": _caption,
+    "expand": _expand,
     # Only POST /api/estimate reads it: how many frames the real upload will have.
     "frames": _frames,
 }
@@ -164,14 +204,39 @@ def declared_frames(given: Mapping[str, Any], uploaded: int) -> int:
     return int(given.get("frames", uploaded))
 
 
-def build_options(given: Mapping[str, Any], frame_count: int, max_side: int) -> ComposeOptions:
-    """Options for frame_count frames from the form's parsed fields (parse_fields)."""
+def build_options(
+    given: Mapping[str, Any], frame_count: int, max_side: int, max_frames: int = 100
+) -> ComposeOptions:
+    """Options for frame_count frames from the form's parsed fields (parse_fields).
+
+    With expand=1 the frame count is known only once the images are decoded: durations and
+    captions are then checked against it there (service/compose/expand.py)."""
+    expand = given.get("expand", False)
     duration = given.get("duration", ComposeOptions.DEFAULT_DURATION_MS)
-    durations: tuple[int, ...] = given.get("durations", (duration,) * frame_count)
-    if len(durations) != frame_count:
+    durations: tuple[int, ...] = given.get("durations", () if expand else (duration,) * frame_count)
+    caption = given.get("caption", ())
+    captions: tuple[str, ...] = (caption,) if isinstance(caption, str) else tuple(caption)
+    if not expand:
+        check_frame_count(durations, captions, frame_count)
+    chosen = {name: value for name, value in given.items() if name in _SAME_NAME}
+    return ComposeOptions(
+        durations_ms=durations,
+        max_side=max_side,
+        captions=captions,
+        expanded_duration_ms=given.get("duration") if expand else None,
+        max_frames=max_frames,
+        **chosen,
+    )
+
+
+def check_frame_count(durations: Sequence[int], captions: Sequence[str], frames: int) -> None:
+    """durations must have one value per frame; captions at most one."""
+    if durations and len(durations) != frames:
         raise BadField(
-            f"durations has {len(durations)} values but {frame_count} frames were uploaded.",
+            f"durations has {len(durations)} values but {frames} frames were uploaded.",
             "durations",
         )
-    chosen = {name: value for name, value in given.items() if name in _SAME_NAME}
-    return ComposeOptions(durations_ms=durations, max_side=max_side, **chosen)
+    if len(captions) > frames:
+        raise BadField(
+            f"There are {len(captions)} captions but {frames} frames were uploaded.", "caption"
+        )

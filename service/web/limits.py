@@ -46,7 +46,7 @@ def client_config(settings: Settings) -> dict[str, Any]:
 
 def _defaults(settings: Settings) -> dict[str, Any]:
     """ComposeOptions' defaults as the form writes them (a colour as #rrggbb)."""
-    defaults = option_defaults() | {"max_side": settings.max_side}
+    defaults = option_defaults() | {"max_side": settings.max_side, "max_frames": settings.max_files}
     background = defaults["background"]
     if background is not None:
         defaults["background"] = "#{:02x}{:02x}{:02x}".format(*background)

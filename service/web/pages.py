@@ -73,6 +73,7 @@ def result_page(gif: dict[str, Any]) -> str:
     """The result page for one GIF, from the same dict the JSON answer carries."""
     return _render(
         "result.html",
+        raw={"notes": _notes(gif)},
         url=gif["url"],
         preview_url=f"{gif['url']}?inline=1",
         frames=gif["frames"],
@@ -82,6 +83,23 @@ def result_page(gif: dict[str, Any]) -> str:
         plays=plays(gif["loop"]),
         expires_at=gif["expires_at"],
     )
+
+
+def _notes(gif: dict[str, Any]) -> str:
+    """What the service did, in words: a size limit's outcome and every warning."""
+    said = list(gif.get("warnings", []))
+    if "max_bytes" in gif:
+        limit = size_words(gif["max_bytes"])
+        said.insert(
+            0,
+            f"It fits the size limit of {limit}, with up to {gif['colors']} colours."
+            if gif.get("within_max_bytes")
+            else f"It could not get under the size limit of {limit}.",
+        )
+    if not said:
+        return ""
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in said)
+    return f'<h2 class="notes-title">What the service did</h2><ul class="result-notes">{items}</ul>'
 
 
 def error_page(status: int, message: str) -> str:

@@ -14,7 +14,7 @@ from aiohttp import BodyPartReader, web
 
 from ..compose.formats import SNIFF_BYTES, sniff_format
 from ..compose.gif import Source
-from ..compose.options import FIELDS, parse_fields
+from ..compose.options import FIELDS, parse_field, parse_fields
 from ..errors import (
     BadField,
     BadMultipart,
@@ -31,6 +31,7 @@ from ..units import size_words
 from .multipart import next_part, open_multipart, part_names, reading_body
 
 FILE_FIELD = "photo"
+CAPTION_FIELD = "caption"  # repeated, one per frame: collected as a tuple, blank ones kept
 CHUNK_BYTES = 256 * 1024
 # A text field is a number, a colour or a list of delays: 64 KiB is far more than enough.
 MAX_FIELD_BYTES = 64 * 1024
@@ -57,6 +58,9 @@ async def receive_upload(request: web.Request, spool: Path, settings: Settings) 
         # A photo counts as a file; an empty picker part (no name, no bytes) as a text part,
         # so thousands of them are capped like any other text.
         if name == FILE_FIELD and await _receive_file(part, filename, upload, spool, settings):
+            continue
+        if name == CAPTION_FIELD:  # one per frame, so capped by the frame limit, not as text
+            await _receive_caption(part, upload, settings)
             continue
         text_parts += 1
         if text_parts > MAX_TEXT_PARTS:
@@ -143,19 +147,39 @@ def _refuse_unless_image(head: bytes, name: str, done: bool) -> None:
 async def _receive_field(
     part: BodyPartReader, name: str, upload: Upload, settings: Settings
 ) -> None:
-    known = name in FIELDS
-    value = bytearray()
-    while chunk := await _read_chunk(part, upload, settings):
-        if known:
-            value += chunk
-            if len(value) > MAX_FIELD_BYTES:
-                raise BadField(f"{name} is too long.", name)
-    if not known:
+    text = await _read_text(part, name, upload, settings, keep=name in FIELDS)
+    if text is None:
         return  # unknown fields are ignored (but were counted)
-    try:
-        text = value.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadField(f"{name} is not valid text.", name) from None
     # Parsed now, so a bad value is refused before the rest is read; a blank one unsets it.
     upload.fields.pop(name, None)
     upload.fields.update(parse_fields({name: text}, settings.max_side))
+
+
+async def _receive_caption(part: BodyPartReader, upload: Upload, settings: Settings) -> None:
+    captions = upload.fields.get(CAPTION_FIELD, ())
+    if len(captions) >= settings.max_files:
+        raise BadField(
+            f"There are more captions than the {settings.max_files} frames allowed.",
+            CAPTION_FIELD,
+        )
+    text = await _read_text(part, CAPTION_FIELD, upload, settings, keep=True)
+    assert text is not None
+    upload.fields[CAPTION_FIELD] = (*captions, parse_field(CAPTION_FIELD, text, settings.max_side))
+
+
+async def _read_text(
+    part: BodyPartReader, name: str, upload: Upload, settings: Settings, keep: bool
+) -> str | None:
+    """The part's text (None when not kept: every byte is still read and counted)."""
+    value = bytearray()
+    while chunk := await _read_chunk(part, upload, settings):
+        if keep:
+            value += chunk
+            if len(value) > MAX_FIELD_BYTES:
+                raise BadField(f"{name} is too long.", name)
+    if not keep:
+        return None
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadField(f"{name} is not valid text.", name) from None

@@ -87,7 +87,9 @@ async def _create_gif(request: web.Request) -> dict[str, Any]:
         raise Busy()
     with spool_dir(settings.spool_dir) as spool:
         upload = await _receive_in_time(request, spool, settings)
-        options = build_options(upload.fields, len(upload.files), settings.max_side)
+        options = build_options(
+            upload.fields, len(upload.files), settings.max_side, settings.max_files
+        )
 
         async def compose(path: str) -> ComposeResult:
             return await while_client_waits(request, pool.compose(upload.files, options, path))
@@ -108,7 +110,9 @@ async def estimate(request: web.Request) -> web.Response:
             raise TooManyFrames(
                 f"At most {settings.max_files} images can be uploaded at once.", "frames"
             )
-        options = build_options(upload.fields, frames, settings.max_side)
+        # The sample stands for `frames` frames: an estimate does not expand animations.
+        upload.fields.pop("expand", None)
+        options = build_options(upload.fields, frames, settings.max_side, settings.max_files)
         sample = str(spool / "sample.gif")
         guess = await while_client_waits(
             request, pool.run(estimate_job, upload.files, options, sample)
