@@ -52,36 +52,8 @@ class FleetHosts(Construct):
         notifications: sns.ITopic,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.role = iam.Role(
-            self,
-            "HostRole",
-            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
-            managed_policies=[
-                iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")
-            ],
-        )
-        _grant_gif_objects(self.role, gifs, gif_prefix)
-        self.balancer_group = ec2.SecurityGroup(
-            self,
-            "BalancerGroup",
-            vpc=vpc,
-            allow_all_outbound=False,
-            description="gifsvc fleet: the load balancer, HTTP from CloudFront (origin header)",
-        )
-        self.balancer_group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80), "HTTP")
-        self.host_group = ec2.SecurityGroup(
-            self,
-            "HostGroup",
-            vpc=vpc,
-            allow_all_outbound=True,
-            description=f"gifsvc fleet hosts: nginx on TCP {port}, from the load balancer only",
-        )
-        self.host_group.add_ingress_rule(
-            self.balancer_group, ec2.Port.tcp(port), "gifsvc (nginx), from the load balancer"
-        )
-        self.balancer_group.add_egress_rule(
-            self.host_group, ec2.Port.tcp(port), "to the hosts' nginx"
-        )
+        self.role = _host_role(self, gifs, gif_prefix)
+        self.balancer_group, self.host_group = _security_groups(self, vpc, port)
         host_init = FleetHostInit(
             self, "Init", role=self.role, env_file=env_file, port=port, repo=repo
         )
@@ -98,16 +70,7 @@ class FleetHosts(Construct):
             require_imdsv2=True,
             min_capacity=min_hosts,
             max_capacity=max_hosts,
-            block_devices=[
-                autoscaling.BlockDevice(
-                    device_name="/dev/xvda",
-                    volume=autoscaling.BlockDeviceVolume.ebs(
-                        ROOT_VOLUME_GIB,
-                        encrypted=True,
-                        volume_type=autoscaling.EbsDeviceVolumeType.GP3,
-                    ),
-                )
-            ],
+            block_devices=[_root_volume()],
             init=host_init.init,
             init_options=autoscaling.ApplyCloudFormationInitOptions(),
             signals=autoscaling.Signals.wait_for_min_capacity(timeout=Duration.minutes(20)),
@@ -133,7 +96,14 @@ class FleetHosts(Construct):
         self.group.scale_on_cpu_utilization(
             "CpuTarget", target_utilization_percent=cpu_target_percent
         )
-        self.balancer = elbv2.ApplicationLoadBalancer(
+        self.balancer = self._balancer(vpc, idle_timeout_s, logs)
+        self.targets = self._targets(vpc, port, idle_timeout_s)
+        self.listener = self._listener(origin_secret)
+
+    def _balancer(
+        self, vpc: ec2.IVpc, idle_timeout_s: int, logs: s3.IBucket
+    ) -> elbv2.ApplicationLoadBalancer:
+        balancer = elbv2.ApplicationLoadBalancer(
             self,
             "Balancer",
             vpc=vpc,
@@ -148,8 +118,13 @@ class FleetHosts(Construct):
             # CloudFront edge's own.
             xff_header_processing_mode=elbv2.XffHeaderProcessingMode.PRESERVE,
         )
-        self.balancer.log_access_logs(logs, prefix="alb")
-        self.targets = elbv2.ApplicationTargetGroup(
+        balancer.log_access_logs(logs, prefix="alb")
+        return balancer
+
+    def _targets(
+        self, vpc: ec2.IVpc, port: int, idle_timeout_s: int
+    ) -> elbv2.ApplicationTargetGroup:
+        return elbv2.ApplicationTargetGroup(
             self,
             "Hosts",
             vpc=vpc,
@@ -167,7 +142,9 @@ class FleetHosts(Construct):
             # A host leaving the group finishes the requests it has.
             deregistration_delay=Duration.seconds(idle_timeout_s),
         )
-        self.listener = self.balancer.add_listener(
+
+    def _listener(self, origin_secret: str) -> elbv2.ApplicationListener:
+        listener = self.balancer.add_listener(
             "Http",
             port=80,
             open=False,
@@ -177,12 +154,59 @@ class FleetHosts(Construct):
         )
         # Only requests through CloudFront carry the origin header: everything else is 404,
         # so X-Forwarded-For always holds CloudFront's view of the client.
-        self.listener.add_action(
+        listener.add_action(
             "ThroughCloudFront",
             priority=1,
             conditions=[elbv2.ListenerCondition.http_header(ORIGIN_HEADER, [origin_secret])],
             action=elbv2.ListenerAction.forward([self.targets]),
         )
+        return listener
+
+
+def _host_role(scope: Construct, gifs: s3.IBucket, gif_prefix: str) -> iam.Role:
+    role = iam.Role(
+        scope,
+        "HostRole",
+        assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+        managed_policies=[
+            iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")
+        ],
+    )
+    _grant_gif_objects(role, gifs, gif_prefix)
+    return role
+
+
+def _security_groups(
+    scope: Construct, vpc: ec2.IVpc, port: int
+) -> tuple[ec2.SecurityGroup, ec2.SecurityGroup]:
+    """The load balancer's (HTTP in, to the hosts out) and the hosts' (from it only)."""
+    balancer = ec2.SecurityGroup(
+        scope,
+        "BalancerGroup",
+        vpc=vpc,
+        allow_all_outbound=False,
+        description="gifsvc fleet: the load balancer, HTTP from CloudFront (origin header)",
+    )
+    balancer.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80), "HTTP")
+    hosts = ec2.SecurityGroup(
+        scope,
+        "HostGroup",
+        vpc=vpc,
+        allow_all_outbound=True,
+        description=f"gifsvc fleet hosts: nginx on TCP {port}, from the load balancer only",
+    )
+    hosts.add_ingress_rule(balancer, ec2.Port.tcp(port), "gifsvc (nginx), from the load balancer")
+    balancer.add_egress_rule(hosts, ec2.Port.tcp(port), "to the hosts' nginx")
+    return balancer, hosts
+
+
+def _root_volume() -> autoscaling.BlockDevice:
+    return autoscaling.BlockDevice(
+        device_name="/dev/xvda",
+        volume=autoscaling.BlockDeviceVolume.ebs(
+            ROOT_VOLUME_GIB, encrypted=True, volume_type=autoscaling.EbsDeviceVolumeType.GP3
+        ),
+    )
 
 
 def _grant_gif_objects(role: iam.Role, gifs: s3.IBucket, prefix: str) -> None:
