@@ -68,6 +68,27 @@ def open_frame(
             ) from None
 
 
+def upright_size(path: str) -> tuple[int, int] | None:
+    """A JPEG's size once upright, from its header alone (its EXIF comes first); None for
+    other formats (whose EXIF may follow the pixels) and unusable headers."""
+    try:
+        with open(path, "rb") as fp:
+            image_format = sniff_format(fp.read(SNIFF_BYTES))
+            if image_format != "JPEG":
+                return None
+            fp.seek(0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with Image.open(fp, formats=[image_format]) as im:
+                    if im.format not in ("JPEG", "MPO"):
+                        return None
+                    width, height = im.size
+                    sideways = _orientation(im) in (5, 6, 7, 8)
+                    return (height, width) if sideways else (width, height)
+    except Exception:
+        return None
+
+
 def _decode(
     fp: io.BufferedReader,
     image_format: str,
@@ -83,7 +104,7 @@ def _decode(
             raise CorruptImage(f"{name} has no pixels (zero width or height).", name)
         if width * height > max_pixels:
             raise _too_large(name, max_pixels)
-        if draft_to is not None and im.format == "JPEG":
+        if draft_to is not None and im.format in ("JPEG", "MPO"):
             # A JPEG's EXIF is read with its header (other formats may need a load first,
             # whose errors must surface from load() itself). A quarter turn swaps the sides.
             sideways = _orientation(im) in (5, 6, 7, 8)
