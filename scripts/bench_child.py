@@ -19,9 +19,11 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.compose import Source, compose_gif, fit_frame
+from service.compose import Source, fit_frame
+from service.estimate import estimate_gif
 from service.images import open_frame
 from service.options import ComposeOptions
+from service.sizing import compose_within
 
 MAX_PIXELS = 50_000_000
 Job = dict[str, Any]
@@ -39,16 +41,31 @@ def baseline(job: Job) -> None:
     )
 
 
-def gifsvc(job: Job) -> None:
+def _options(job: Job, frames: int) -> ComposeOptions:
     width, height = job["size"]
-    options = ComposeOptions(
-        durations_ms=(job["duration_ms"],) * len(job["inputs"]),
+    return ComposeOptions(
+        durations_ms=(job["duration_ms"],) * frames,
         width=width,
         height=height,
         quality=job["quality"],
+        max_bytes=job.get("max_bytes"),
     )
-    sources = [Source(path, Path(path).name) for path in job["inputs"]]
-    compose_gif(sources, options, job["out"], MAX_PIXELS)
+
+
+def _sources(job: Job) -> list[Source]:
+    return [Source(path, Path(path).name) for path in job["inputs"]]
+
+
+def gifsvc(job: Job) -> None:
+    """What a worker runs for POST /api/gifs (compose_within: max_bytes is honoured)."""
+    compose_within(_sources(job), _options(job, len(job["inputs"])), job["out"], MAX_PIXELS)
+
+
+def estimate(job: Job) -> None:
+    """What a worker runs for POST /api/estimate, given the first frames of the set."""
+    options = _options(job, len(job["inputs"]))
+    guess = estimate_gif(_sources(job), options, job["out"], MAX_PIXELS)
+    Path(job["estimate"]).write_text(json.dumps({"bytes": guess.bytes, "seconds": guess.seconds}))
 
 
 def floor(job: Job) -> None:
@@ -59,7 +76,12 @@ def floor(job: Job) -> None:
         fit_frame(open_frame(path, Path(path).name, MAX_PIXELS), (width, height), options)
 
 
-JOBS: dict[str, Callable[[Job], None]] = {"baseline": baseline, "gifsvc": gifsvc, "floor": floor}
+JOBS: dict[str, Callable[[Job], None]] = {
+    "baseline": baseline,
+    "gifsvc": gifsvc,
+    "floor": floor,
+    "estimate": estimate,
+}
 
 
 def main() -> None:

@@ -20,8 +20,12 @@ PHONE_SIZE = (4032, 3024)  # 12.2 Mpx, as a phone's main camera writes it
 PHONE_QUALITY = 92
 ORIENTATION_TAG = 0x0112
 # The EXIF orientation a phone writes, and the turn that stores an upright picture that way.
-ORIENTATIONS = ((1, None), (6, Image.Transpose.ROTATE_90), (8, Image.Transpose.ROTATE_270))
-ORIENTATIONS += ((3, Image.Transpose.ROTATE_180),)
+ORIENTATIONS: tuple[tuple[int, Image.Transpose | None], ...] = (
+    (1, None),
+    (6, Image.Transpose.ROTATE_90),
+    (8, Image.Transpose.ROTATE_270),
+    (3, Image.Transpose.ROTATE_180),
+)
 DOC_PAGES = (
     "/usr/share/doc/nodejs/api/fs.html",
     "/usr/share/doc/valgrind/html/manual-core.html",

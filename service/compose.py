@@ -169,7 +169,7 @@ def _quantize(work: _Work, preset: Preset) -> _Pending | None:
     if work.region is None:
         return None
     done = reduce_colours(work.region, work.colours, preset)
-    photo = work.region.width * work.region.height if photo_like(work.region) else 0
+    photo = work.region.width * work.region.height if photo_like(done) else 0
     transparent = done.transparent
     if transparent is None and work.disposal == CLEAR:
         transparent = _add_transparent_entry(done.image)

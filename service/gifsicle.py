@@ -10,6 +10,7 @@ import subprocess
 from functools import cache
 
 from .gifinfo import read_gif_info
+from .gifpalette import promote_first_palette
 
 TIMEOUT_S = 30
 
@@ -26,7 +27,7 @@ def optimize(path: str, lossy: int = 0) -> bool:
     binary = gifsicle()
     if binary is None:
         return False
-    packed = f"{path}.O3"
+    packed, promoted = f"{path}.O3", f"{path}.O3g"
     flags = ["-O3", "--no-warnings", *([f"--lossy={lossy}"] if lossy else [])]
     try:
         done = subprocess.run(
@@ -35,20 +36,24 @@ def optimize(path: str, lossy: int = 0) -> bool:
             timeout=TIMEOUT_S,
             check=False,
         )
-        smaller = done.returncode == 0 and os.path.getsize(packed) < os.path.getsize(path)
-        # Kept only if it plays the same (gifsicle caps merged delays at GIF's 16-bit field)
-        # and frame 0 still draws with the global colour table.
-        if smaller and _layout(packed) == _layout(path):
-            os.replace(packed, path)
+        if done.returncode != 0:
+            return False
+        # gifsicle may give frame 0 a local table: frame 0's palette goes back to the global.
+        promote_first_palette(packed, promoted)
+        # Kept only if smaller and it plays the same (gifsicle caps merged delays at GIF's
+        # 16-bit field).
+        smaller = os.path.getsize(promoted) < os.path.getsize(path)
+        if smaller and _timing(promoted) == _timing(path):
+            os.replace(promoted, path)
             return True
         return False
     except (OSError, ValueError, subprocess.TimeoutExpired):
         return False  # the GIF as we wrote it is a good GIF already
     finally:
-        if os.path.exists(packed):
-            os.unlink(packed)
+        for leftover in (packed, promoted):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
 
 
-def _layout(path: str) -> tuple[list[int], bool]:
-    info = read_gif_info(path)
-    return info.durations_ms, info.first_frame_uses_global_table
+def _timing(path: str) -> list[int]:
+    return read_gif_info(path).durations_ms

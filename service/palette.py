@@ -17,6 +17,7 @@ from .options import Quality
 from .quantizer import LiqSettings, Quantized, quantize
 
 EXACT_SPEED = 5  # libimagequant keeps few colours exactly at this speed (and below)
+PHOTO_ERROR = 1.0  # libimagequant's MSE from which a region counts as a photo (about 48 dB)
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Preset:
 
 PRESETS: dict[Quality, Preset] = {
     "fast": Preset(LiqSettings(speed=10, max_quality=100, dither=0.0), 4, False, 0),
-    "balanced": Preset(LiqSettings(speed=6, max_quality=100, dither=0.25), 2, True, 4),
+    "balanced": Preset(LiqSettings(speed=6, max_quality=97, dither=0.25), 2, True, 4),
     "best": Preset(LiqSettings(speed=3, max_quality=100, dither=0.5), 0, True, 0),
 }
 
@@ -47,7 +48,6 @@ def reduce_colours(region: Image.Image, colours: int, preset: Preset) -> Quantiz
     return quantize(region, colours, settings)
 
 
-def photo_like(region: Image.Image) -> bool:
-    """More than one distinct colour per 16 pixels (and more than 4096): a photo, not a UI."""
-    limit = max(4096, region.width * region.height // 16)
-    return region.getcolors(maxcolors=limit) is None
+def photo_like(quantized: Quantized) -> bool:
+    """A palette that costs visible error (a photo, a sky), not a screen's near-exact one."""
+    return quantized.error >= PHOTO_ERROR
