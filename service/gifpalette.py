@@ -70,4 +70,3 @@ def _sub_blocks(src: BinaryIO) -> bytes:
     while (size := src.read(1)) not in (b"\x00", b""):
         data += size + src.read(size[0])
     return bytes(data + b"\x00")
-

@@ -31,9 +31,19 @@ class Preset:
 
 
 PRESETS: dict[Quality, Preset] = {
-    "fast": Preset(LiqSettings(speed=10, max_quality=100, dither=0.0), 4, False, 0),
-    "balanced": Preset(LiqSettings(speed=6, max_quality=97, dither=0.25), 2, True, 4),
-    "best": Preset(LiqSettings(speed=3, max_quality=100, dither=0.5), 0, True, 0),
+    "fast": Preset(LiqSettings(8, 100, dither=0.0), tolerance=4, optimize=False, lossy=0),
+    "balanced": Preset(
+        LiqSettings(6, 98, dither=0.25, dither_from_error=PHOTO_ERROR),
+        tolerance=2,
+        optimize=True,
+        lossy=3,
+    ),
+    "best": Preset(
+        LiqSettings(3, 100, dither=0.5, dither_from_error=PHOTO_ERROR),
+        tolerance=0,
+        optimize=True,
+        lossy=0,
+    ),
 }
 
 
@@ -42,10 +52,28 @@ def reduce_colours(region: Image.Image, colours: int, preset: Preset) -> Quantiz
     (fully transparent pixels take one of them)."""
     if colours < 2:  # libimagequant's least is 2: one colour is the region's median
         return Quantized(region.convert("RGB").quantize(1), None)
-    settings = preset.liq
-    if region.getcolors(maxcolors=colours) is not None:
-        settings = replace(settings, speed=min(settings.speed, EXACT_SPEED), dither=0.0)
+    exact = _exact_colours(region, colours)
+    if exact is None:
+        return quantize(region, colours, preset.liq)
+    settings = replace(preset.liq, speed=min(preset.liq.speed, EXACT_SPEED), dither=0.0)
+    if region.mode == "RGBA" and exact > colours - 1:
+        # Every entry is needed for the colours: no room for "transparent", so the unchanged
+        # pixels are painted again (they are the same colours), and all stay exact.
+        region = region.convert("RGB")
     return quantize(region, colours, settings)
+
+
+def _exact_colours(region: Image.Image, colours: int) -> int | None:
+    """How many colours the region's opaque pixels have, if they fit in `colours`."""
+    if region.mode != "RGBA":
+        found = region.getcolors(maxcolors=colours)
+        return None if found is None else len(found)
+    alpha = region.getchannel("A")
+    cleared = Image.composite(region, Image.new("RGBA", region.size), alpha)
+    found = cleared.getcolors(maxcolors=colours + 1)
+    if found is None:
+        return None
+    return len(found) - (1 if alpha.getextrema()[0] == 0 else 0)
 
 
 def photo_like(quantized: Quantized) -> bool:

@@ -24,6 +24,9 @@ class LiqSettings:
     speed: int  # 1 (slowest, closest) to 10 (fastest)
     max_quality: int  # libimagequant's target quality, 0-100: fewer colours once it is met
     dither: float  # 0 (none) to 1 (full, edge-aware Floyd-Steinberg)
+    # Dither only a palette at least this far off (see Quantized.error): photos and skies gain
+    # from it, a screen's near-exact palette only gets noise that LZW packs badly.
+    dither_from_error: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,11 @@ def quantize(region: Image.Image, colours: int, settings: LiqSettings) -> Quanti
         result_p = ffi.new("liq_result**")
         _check(lib.liq_image_quantize(image, attr, result_p))
         result = result_p[0]
-        _check(lib.liq_set_dithering_level(result, settings.dither))
+        error = max(0.0, float(lib.liq_get_quantization_error(result)))
+        dither = settings.dither if error >= settings.dither_from_error else 0.0
+        _check(lib.liq_set_dithering_level(result, dither))
         out = ffi.new("unsigned char[]", width * height)
         _check(lib.liq_write_remapped_image(result, image, out, width * height))
-        error = max(0.0, float(lib.liq_get_quantization_error(result)))
         return _paletted(out, (width, height), lib.liq_get_palette(result), error)
     finally:
         if result is not None:
