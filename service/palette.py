@@ -2,7 +2,8 @@
 
 libimagequant (service/quantizer.py) does the work; the presets were chosen with scripts/bench
 (see the README). A region with no more colours than the palette holds keeps them exactly
-(libimagequant does at speeds up to 8; speed 10 posterizes). Photo-like compositions may add
+(libimagequant does at quality 100; from speed 8 on it drops a bit of every channel, which
+costs screens 15 dB, so no preset goes past speed 7). Photo-like compositions may add
 a lossy LZW pass (gifsicle --lossy) in service/gifsicle.py: on photos it buys about a fifth of
 the bytes for a few tenths of a dB, on screens it costs seconds and detail, so only there.
 """
@@ -31,7 +32,7 @@ class Preset:
 
 
 PRESETS: dict[Quality, Preset] = {
-    "fast": Preset(LiqSettings(8, 100, dither=0.0), tolerance=4, optimize=False, lossy=0),
+    "fast": Preset(LiqSettings(7, 100, dither=0.0), tolerance=4, optimize=False, lossy=0),
     "balanced": Preset(
         LiqSettings(6, 98, dither=0.25, dither_from_error=PHOTO_ERROR),
         tolerance=2,
@@ -55,7 +56,8 @@ def reduce_colours(region: Image.Image, colours: int, preset: Preset) -> Quantiz
     exact = _exact_colours(region, colours)
     if exact is None:
         return quantize(region, colours, preset.liq)
-    settings = replace(preset.liq, speed=min(preset.liq.speed, EXACT_SPEED), dither=0.0)
+    speed = min(preset.liq.speed, EXACT_SPEED)
+    settings = replace(preset.liq, speed=speed, max_quality=100, dither=0.0)
     if region.mode == "RGBA" and exact > colours - 1:
         # Every entry is needed for the colours: no room for "transparent", so the unchanged
         # pixels are painted again (they are the same colours), and all stay exact.
