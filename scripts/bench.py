@@ -109,8 +109,12 @@ def prepare(frame_set: FrameSet, ref_dir: Path, out_dir: Path, max_side: int) ->
     picking = ComposeOptions(durations_ms=(DURATION_MS,) * count, max_side=max_side)
     width, height = output_size(first.size, picking)
     options = ComposeOptions(durations_ms=(DURATION_MS,) * count, width=width, height=height)
+    # Decoded as gifsvc decodes (a large JPEG at a fraction of its size, libjpeg's DCT
+    # scaling), so every encoder starts from the same pixels.
     resized = (
-        fit_frame(open_frame(path, Path(path).name, MAX_PIXELS), (width, height), options)
+        fit_frame(
+            open_frame(path, Path(path).name, MAX_PIXELS, (width, height)), (width, height), options
+        )
         for path in frame_set.paths
     )
     references = save_frames((f.convert("RGB") for f in resized), ref_dir, compress_level=1)

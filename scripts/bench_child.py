@@ -19,7 +19,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.compose import Source, fit_frame
+from service.compose import Source, fit_frame, warm_up
 from service.estimate import estimate_gif
 from service.images import open_frame
 from service.options import ComposeOptions
@@ -69,11 +69,13 @@ def estimate(job: Job) -> None:
 
 
 def floor(job: Job) -> None:
-    """Only decode the sources and fit them to the output size: no encoder can do less."""
+    """Only decode the sources (as gifsvc does) and fit them to the output size: no encoder can
+    do less."""
     options = ComposeOptions(durations_ms=(job["duration_ms"],))
     width, height = job["size"]
     for path in job["inputs"]:
-        fit_frame(open_frame(path, Path(path).name, MAX_PIXELS), (width, height), options)
+        frame = open_frame(path, Path(path).name, MAX_PIXELS, (width, height))
+        fit_frame(frame, (width, height), options)
 
 
 JOBS: dict[str, Callable[[Job], None]] = {
@@ -87,6 +89,7 @@ JOBS: dict[str, Callable[[Job], None]] = {
 def main() -> None:
     job: Job = json.loads(sys.argv[1])
     run = JOBS[job["kind"]]
+    warm_up(str(Path(job["out"]).parent))  # a warm worker has done this at start-up
     wall, cpu = time.perf_counter(), time.process_time()
     run(job)
     cost = {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu}

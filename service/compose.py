@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import BinaryIO
 
@@ -34,6 +34,15 @@ Box = tuple[int, int, int, int]
 # Pixels less opaque than this become transparent (GIF transparency is all or nothing).
 ALPHA_THRESHOLD = 128
 MAX_DELAY_CS = 65535  # GIF's 16-bit delay field
+# A frame whose successor changes a rectangle of less than this share of it stays on screen as
+# the background of what follows (a click-through): it gets the preset's lasting quality.
+LASTING_SHARE = 0.25
+# A composition is photo-like (gets the lossy pass) from a quarter of its pixels in photo-like
+# regions: a slideshow of screens and photos is sized by its photos.
+PHOTO_SHARE_DIVISOR = 4
+# gifsicle --lossy takes about a second per 2 Mpx: past this many pixels in all (about 13
+# photos of 1280x960) the lossy pass would cost more time than the whole rest.
+LOSSY_BUDGET_PIXELS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -70,8 +79,10 @@ def compose_gif(
         delays = to_centiseconds(list(options.durations_ms))
         photo_pixels = _write(fp, size, options.loop, _merged(quantized, delays))
     if preset.optimize:
-        photos = photo_pixels * 2 > len(delays) * size[0] * size[1]
-        optimize(out_path, lossy=preset.lossy if photos else 0)
+        pixels = len(delays) * size[0] * size[1]
+        photos = photo_pixels * PHOTO_SHARE_DIVISOR >= pixels
+        lossy = preset.lossy if photos and pixels <= LOSSY_BUDGET_PIXELS else 0
+        optimize(out_path, lossy=lossy)
     info = read_gif_info(out_path)
     return ComposeResult(
         frames=info.frames,
@@ -81,6 +92,22 @@ def compose_gif(
         durations_ms=tuple(info.durations_ms),
         colors=options.colors,
     )
+
+
+def warm_up(directory: str) -> None:
+    """Compose one tiny GIF in directory (then remove it), so the first real composition does
+    not pay for loading decoders, libimagequant and gifsicle from disk."""
+    source = os.path.join(directory, f".warm-up-{os.getpid()}.png")
+    out_path = f"{source}.gif"
+    try:
+        Image.linear_gradient("L").resize((32, 32)).convert("RGB").save(source)
+        compose_gif(
+            [Source(source, "warm-up")], ComposeOptions(durations_ms=(100,)), out_path, 1024
+        )
+    finally:
+        for path in (source, out_path):
+            if os.path.exists(path):
+                os.unlink(path)
 
 
 def _canvases(
@@ -116,6 +143,7 @@ class _Work:
     offset: tuple[int, int]
     disposal: int
     colours: int
+    lasting: bool = False  # the frames after it change little of it: worth its bytes
 
 
 @dataclass
@@ -138,37 +166,47 @@ class _Pending:
 def _work(
     canvases: Iterator[Image.Image], options: ComposeOptions, tolerance: int
 ) -> Iterator[_Work]:
+    """What each frame asks of the quantizer, handed on once the next frame shows whether it
+    lasts (the next changes less than LASTING_SHARE of it, as in a click-through)."""
     previous: Image.Image | None = None
+    held: _Work | None = None
     for canvas in canvases:
         if options.background is None:
             # One entry is kept for "transparent": a cleared screen must clear to it.
             yield _Work(_binary_alpha(canvas), (0, 0), CLEAR, options.colors - 1)
             continue
-        yield _delta(canvas, previous, tolerance, options.colors)
+        work, share = _delta(canvas, previous, tolerance, options.colors)
         previous = canvas
+        if held is not None:
+            yield replace(held, lasting=share < LASTING_SHARE)
+        held = work
+    if held is not None:
+        yield held  # the last frame: nothing changes over it
 
 
 def _delta(
     canvas: Image.Image, previous: Image.Image | None, tolerance: int, colours: int
-) -> _Work:
-    """The part of an opaque frame that changed since the previous one (None if nothing did);
-    pixels in it that did not change are transparent."""
+) -> tuple[_Work, float]:
+    """The part of an opaque frame that changed since the previous one (None if nothing did),
+    and its share of the frame's area; pixels in the part that did not change are
+    transparent."""
     if previous is None:
-        return _Work(canvas, (0, 0), KEEP, colours)
+        return _Work(canvas, (0, 0), KEEP, colours), 1.0
     changed = _changed_mask(canvas, previous, tolerance)
     box = changed.getbbox()
     if box is None:
-        return _Work(None, (0, 0), KEEP, colours)
+        return _Work(None, (0, 0), KEEP, colours), 0.0
     region, changed = canvas.crop(box), changed.crop(box)
+    share = region.width * region.height / (canvas.width * canvas.height)
     if changed.getextrema() != (255, 255):  # some pixels in the rectangle did not change
         region.putalpha(changed)
-    return _Work(region, box[:2], KEEP, colours)
+    return _Work(region, box[:2], KEEP, colours), share
 
 
 def _quantize(work: _Work, preset: Preset) -> _Pending | None:
     if work.region is None:
         return None
-    done = reduce_colours(work.region, work.colours, preset)
+    done = reduce_colours(work.region, work.colours, preset, work.lasting)
     photo = work.region.width * work.region.height if photo_like(done) else 0
     transparent = done.transparent
     if transparent is None and work.disposal == CLEAR:

@@ -29,10 +29,13 @@ class Preset:
     tolerance: int
     optimize: bool  # a last gifsicle -O3 pass
     lossy: int  # gifsicle --lossy level for photo-like compositions (0: never)
+    # libimagequant's quality for a frame that stays on screen while small parts of it change
+    # (the base of a click-through): its bytes are spent once, its quality is seen throughout.
+    lasting_quality: int = 100
 
 
 PRESETS: dict[Quality, Preset] = {
-    "fast": Preset(LiqSettings(7, 100, dither=0.0), tolerance=4, optimize=False, lossy=0),
+    "fast": Preset(LiqSettings(7, 100, dither=0.0), tolerance=2, optimize=True, lossy=0),
     "balanced": Preset(
         LiqSettings(6, 98, dither=0.25, dither_from_error=PHOTO_ERROR),
         tolerance=2,
@@ -48,14 +51,17 @@ PRESETS: dict[Quality, Preset] = {
 }
 
 
-def reduce_colours(region: Image.Image, colours: int, preset: Preset) -> Quantized:
+def reduce_colours(
+    region: Image.Image, colours: int, preset: Preset, lasting: bool = False
+) -> Quantized:
     """The RGB region, or RGBA with alpha 0 or 255, as a palette of at most `colours` entries
-    (fully transparent pixels take one of them)."""
+    (fully transparent pixels take one of them). lasting: see Preset.lasting_quality."""
     if colours < 2:  # libimagequant's least is 2: one colour is the region's median
         return Quantized(region.convert("RGB").quantize(1), None)
     exact = _exact_colours(region, colours)
     if exact is None:
-        return quantize(region, colours, preset.liq)
+        liq = replace(preset.liq, max_quality=preset.lasting_quality) if lasting else preset.liq
+        return quantize(region, colours, liq)
     speed = min(preset.liq.speed, EXACT_SPEED)
     settings = replace(preset.liq, speed=speed, max_quality=100, dither=0.0)
     if region.mode == "RGBA" and exact > colours - 1:

@@ -6,11 +6,12 @@ import fcntl
 import os
 import resource
 import signal
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .compose import ComposeResult, Source
+from .compose import ComposeResult, Source, warm_up
 from .estimate import Estimate, estimate_gif
 from .images import harden_pillow
 from .options import ComposeOptions
@@ -31,6 +32,8 @@ def init_worker(max_pixels: int, memory_bytes: int, cpu_budget_s: int) -> None:
     _cpu_budget_s = cpu_budget_s
     # Ctrl-C reaches the whole process group; the parent stops the workers in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with tempfile.TemporaryDirectory(prefix="gifsvc-warm-up-") as directory:
+        warm_up(directory)  # the first request should not pay for loading the libraries
 
 
 def ping() -> int:
