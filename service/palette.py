@@ -27,7 +27,7 @@ class Preset:
     # A pixel whose channels all changed by no more than this since the last frame is kept
     # from the last frame (transparent in the new one), which makes deltas small.
     tolerance: int
-    optimize: bool  # a last gifsicle -O3 pass
+    optimize: bool  # a last gifsicle pass (-O2, or -O1 --lossy for photos)
     lossy: int  # gifsicle --lossy level for photo-like compositions (0: never)
     # libimagequant's quality for a frame that stays on screen while small parts of it change
     # (the base of a click-through): its bytes are spent once, its quality is seen throughout.
