@@ -15,14 +15,16 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_corpus import SETS, FrameSet, make_set, memory_frames, save_frames
+from bench_corpus import SETS, FrameSet, make_set, memory_frames, save_frames, skimage_photos
 from bench_meta import describe, footnotes, headline
 from bench_metrics import Quality, measure_quality
+from bench_real import phone_jpegs
 from bench_report import (
     MemoryRow,
     Row,
@@ -44,10 +46,21 @@ from bench_runs import (
     Workspace,
     baseline,
     encoders,
+    estimate,
     find_tools,
     floor,
     gifsvc,
     gifsvc_label,
+)
+from bench_targets import (
+    EstimateCheck,
+    Verdict,
+    big_verdicts,
+    estimate_verdicts,
+    memory_verdicts,
+    set_verdicts,
+    verdict_table,
+    versus_table,
 )
 from PIL import Image
 
@@ -63,7 +76,9 @@ MEMORY_TARGET_MIB = 150  # gifsvc's peak RSS at 200 frames, nearly flat in the f
 DEFAULT_MAX_SIDE = ComposeOptions(durations_ms=(DURATION_MS,)).max_side
 QUICK_MAX_SIDE = 480  # --quick scales every set down to this side (scoring dominates its time)
 DEFAULT_QUALITY = ComposeOptions(durations_ms=(DURATION_MS,)).quality
-ALL_SETS = (*SETS, "memory")
+ALL_SETS = (*SETS, "memory", "phone40")
+BIG_FRAMES, QUICK_BIG_FRAMES = 40, 4
+MAX_BYTES_SHARE = 0.6  # the estimate's max_bytes case asks for this share of the default's bytes
 STARTED = time.monotonic()
 
 
@@ -94,8 +109,12 @@ def prepare(frame_set: FrameSet, ref_dir: Path, out_dir: Path, max_side: int) ->
     picking = ComposeOptions(durations_ms=(DURATION_MS,) * count, max_side=max_side)
     width, height = output_size(first.size, picking)
     options = ComposeOptions(durations_ms=(DURATION_MS,) * count, width=width, height=height)
+    # Decoded as gifsvc decodes (a large JPEG at a fraction of its size, libjpeg's DCT
+    # scaling), so every encoder starts from the same pixels.
     resized = (
-        fit_frame(open_frame(path, Path(path).name, MAX_PIXELS), (width, height), options)
+        fit_frame(
+            open_frame(path, Path(path).name, MAX_PIXELS, (width, height)), (width, height), options
+        )
         for path in frame_set.paths
     )
     references = save_frames((f.convert("RGB") for f in resized), ref_dir, compress_level=1)
@@ -125,7 +144,7 @@ def to_row(encoder: Encoder, cost: Cost, gif: Path, scored: Future[Quality] | No
 
 def bench_set(
     name: str, work: Path, out_root: Path, tools: Tools, quick: bool, pool: ProcessPoolExecutor
-) -> SetResult:
+) -> tuple[SetResult, list[EstimateCheck]]:
     progress(f"{name}: making the frames")
     frame_set = make_set(name, work / "sources", quick)
     max_side = QUICK_MAX_SIDE if quick else DEFAULT_MAX_SIDE
@@ -146,7 +165,29 @@ def bench_set(
     rows = [to_row(e, c, ws.out_dir / e.file, s) for (e, c), s in zip(runs, scores, strict=True)]
     result = SetResult(name, len(ws.sources), ws.size, floor_cost, rows, missing_tools(tools))
     print(set_table(result, BASELINE) + "\n", flush=True)
-    return result
+    return result, check_estimates(
+        name, ws, result.row(gifsvc_label(DEFAULT_QUALITY, DEFAULT_QUALITY))
+    )
+
+
+def check_estimates(name: str, ws: Workspace, default: Row | None) -> list[EstimateCheck]:
+    """POST /api/estimate's answers against the default's real bytes and time, and against a
+    composition asked to land under MAX_BYTES_SHARE of those bytes."""
+    if default is None:
+        return []
+    progress(f"{name}: estimates")
+    checks = []
+    guess = estimate(ws, DEFAULT_QUALITY, None)
+    if guess is not None:
+        checks.append(EstimateCheck(name, "default", guess, (default.bytes, default.wall_s)))
+    target = round(default.bytes * MAX_BYTES_SHARE)
+    out = ws.out_dir / "gifsvc-max-bytes.gif"
+    cost = gifsvc(DEFAULT_QUALITY, target)(ws, out)
+    guess = estimate(ws, DEFAULT_QUALITY, target)
+    if guess is not None and cost.error is None:
+        real = out.stat().st_size
+        checks.append(EstimateCheck(name, f"max_bytes={target}", guess, (real, cost.wall_s)))
+    return checks
 
 
 def missing_tools(tools: Tools) -> list[str]:
@@ -181,6 +222,41 @@ def bench_memory(work: Path, out_root: Path, quick: bool) -> list[MemoryRow]:
     return rows
 
 
+def bench_big(work: Path, out_root: Path, quick: bool) -> tuple[int, Cost]:
+    """40 phone photos (12 Mpx JPEGs, EXIF-rotated) through the default, at the default size."""
+    count = QUICK_BIG_FRAMES if quick else BIG_FRAMES
+    progress(f"phone40: making {count} phone JPEGs")
+    paths = phone_jpegs(count, work / "sources" / "phone40", skimage_photos(), 40)
+    first = open_frame(paths[0], "frame000.jpg", MAX_PIXELS)
+    size = output_size(first.size, ComposeOptions(durations_ms=(DURATION_MS,)))
+    ws = Workspace(paths, paths, size, out_root / "phone40", DURATION_MS)
+    ws.out_dir.mkdir(parents=True, exist_ok=True)
+    progress(f"phone40: {count} photos to {size[0]}x{size[1]}")
+    cost = gifsvc(DEFAULT_QUALITY)(ws, ws.out_dir / "gifsvc.gif")
+    megabytes = sum(Path(p).stat().st_size for p in paths) / 1e6
+    print(f"== phone40: {count} phone JPEGs ({megabytes:.0f} MB), {DEFAULT_QUALITY} ==")
+    print(f"wall {cost.wall_s:.2f} s, CPU {cost.cpu_s:.2f} s, peak RSS {cost.peak_rss_mib:.0f} MiB")
+    print((f"FAILED: {cost.error}" if cost.error else "") + "\n", flush=True)
+    return count, cost
+
+
+def targets(
+    results: list[SetResult],
+    checks: list[EstimateCheck],
+    memory: list[MemoryRow],
+    big: tuple[int, Cost] | None,
+) -> list[Verdict]:
+    label = partial(gifsvc_label, default=DEFAULT_QUALITY)
+    names = {"default": label(DEFAULT_QUALITY), "fast": label("fast"), "best": label("best")}
+    names |= {"gifski": GIFSKI, "ffmpeg": FFMPEG, "base": BASELINE}
+    verdicts = [v for result in results for v in set_verdicts(result, names)]
+    verdicts += estimate_verdicts(checks)
+    verdicts += memory_verdicts(memory, label(DEFAULT_QUALITY), MEMORY_TARGET_MIB)
+    if big is not None:
+        verdicts += big_verdicts(big[1].wall_s, big[0], big[1].error)
+    return verdicts
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     tools = find_tools()
@@ -191,20 +267,32 @@ def main(argv: Sequence[str] | None = None) -> None:
         work = Path(tmp)
         out_root = Path(args.out) if args.out else work / "gifs"
         sets = [name for name in args.sets if name != "memory"]
-        results = [bench_set(name, work, out_root, tools, args.quick, pool) for name in sets]
+        sets = [name for name in sets if name != "phone40"]
+        done = [bench_set(name, work, out_root, tools, args.quick, pool) for name in sets]
+        results = [result for result, _ in done]
+        checks = [check for _, found_checks in done for check in found_checks]
         found = [c for r in results for c in comparisons(r, subject, [BASELINE, FFMPEG, GIFSKI])]
         if results:
             print(f"== {subject} against the baseline and the best tools ==")
             print(comparison_table(found) + "\n")
             print("== every set together ==")
             print(summary_table(results, BASELINE) + "\n")
+            print(f"== {subject} against gifski -Q 90 and Pillow's plain save ==")
+            print(versus_table(results, subject, GIFSKI, BASELINE) + "\n")
         memory = bench_memory(work, out_root, args.quick) if "memory" in args.sets else []
+        big = bench_big(work, out_root, args.quick) if "phone40" in args.sets else None
+    verdicts = targets(results, checks, memory, big)
+    print("== issue 10's targets ==")
+    print(verdict_table(verdicts) + "\n")
     print(footnotes() + "\n")
     document: dict[str, Any] = {
         "meta": meta,
         "sets": {r.name: asdict(r) for r in results},
         "comparisons": [asdict(c) for c in found],
         "memory": [asdict(m) for m in memory],
+        "estimates": [asdict(c) for c in checks],
+        "phone40": asdict(big[1]) | {"frames": big[0]} if big else None,
+        "targets": [asdict(v) for v in verdicts],
     }
     Path(args.json).write_text(json.dumps(document, indent=2) + "\n")
     print(f"results written to {args.json}")

@@ -19,10 +19,12 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.compose.gif import Source, compose_gif
+from service.compose.estimate import estimate_gif
+from service.compose.gif import Source, warm_up
 from service.compose.images import open_frame
 from service.compose.layout import fit_frame
 from service.compose.options import ComposeOptions
+from service.compose.sizing import compose_within
 
 MAX_PIXELS = 50_000_000
 Job = dict[str, Any]
@@ -40,32 +42,55 @@ def baseline(job: Job) -> None:
     )
 
 
-def gifsvc(job: Job) -> None:
+def _options(job: Job, frames: int) -> ComposeOptions:
     width, height = job["size"]
-    options = ComposeOptions(
-        durations_ms=(job["duration_ms"],) * len(job["inputs"]),
+    return ComposeOptions(
+        durations_ms=(job["duration_ms"],) * frames,
         width=width,
         height=height,
         quality=job["quality"],
+        max_bytes=job.get("max_bytes"),
     )
-    sources = [Source(path, Path(path).name) for path in job["inputs"]]
-    compose_gif(sources, options, job["out"], MAX_PIXELS)
+
+
+def _sources(job: Job) -> list[Source]:
+    return [Source(path, Path(path).name) for path in job["inputs"]]
+
+
+def gifsvc(job: Job) -> None:
+    """What a worker runs for POST /api/gifs (compose_within: max_bytes is honoured)."""
+    compose_within(_sources(job), _options(job, len(job["inputs"])), job["out"], MAX_PIXELS)
+
+
+def estimate(job: Job) -> None:
+    """What a worker runs for POST /api/estimate, given the first frames of the set."""
+    options = _options(job, len(job["inputs"]))
+    guess = estimate_gif(_sources(job), options, job["out"], MAX_PIXELS)
+    Path(job["estimate"]).write_text(json.dumps({"bytes": guess.bytes, "seconds": guess.seconds}))
 
 
 def floor(job: Job) -> None:
-    """Only decode the sources and fit them to the output size: no encoder can do less."""
+    """Only decode the sources (as gifsvc does) and fit them to the output size: no encoder can
+    do less."""
     options = ComposeOptions(durations_ms=(job["duration_ms"],))
     width, height = job["size"]
     for path in job["inputs"]:
-        fit_frame(open_frame(path, Path(path).name, MAX_PIXELS), (width, height), options)
+        frame = open_frame(path, Path(path).name, MAX_PIXELS, (width, height))
+        fit_frame(frame, (width, height), options)
 
 
-JOBS: dict[str, Callable[[Job], None]] = {"baseline": baseline, "gifsvc": gifsvc, "floor": floor}
+JOBS: dict[str, Callable[[Job], None]] = {
+    "baseline": baseline,
+    "gifsvc": gifsvc,
+    "floor": floor,
+    "estimate": estimate,
+}
 
 
 def main() -> None:
     job: Job = json.loads(sys.argv[1])
     run = JOBS[job["kind"]]
+    warm_up(str(Path(job["out"]).parent))  # a warm worker has done this at start-up
     wall, cpu = time.perf_counter(), time.process_time()
     run(job)
     cost = {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu}

@@ -3,6 +3,9 @@
 ui: different app screens; click: one screen where only a small region changes per frame (the
 commonest article GIF); scroll: a page scrolled ~90 px per frame; photos: real photos shipped
 inside scikit-image (no network); mixed: sizes and aspect ratios that the fit must pad.
+What users upload (bench_real.py): docs, real documentation pages as Chromium shows them at
+1440x900, and hidpi, the same at 2880x1800; phone, 12 Mpx JPEGs with EXIF orientation; sky,
+photos with smooth skies, where palettes band.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench_draw import THEMES, Canvas, cursor, mix
+from bench_real import phone_jpegs, screenshots, sky_photos
 from bench_screens import ui_screen
 from bench_sequences import click_screen, click_states, scroll_frames
 from PIL import Image
 
 SEED = 20240611
-SETS = ("ui", "click", "scroll", "photos", "mixed")
+SETS = ("ui", "click", "scroll", "photos", "mixed", "docs", "hidpi", "phone", "sky")
 FULL_FRAMES = {"ui": 10, "click": 8, "scroll": 8, "photos": 9, "mixed": 6}
+FULL_FRAMES |= {"docs": 10, "hidpi": 8, "phone": 8, "sky": 6}
 QUICK_FRAMES = 3
 PHOTO_SIZE = (800, 500)
 MIN_PHOTOS = 5
@@ -47,6 +52,8 @@ class FrameSet:
 def make_set(name: str, directory: Path, quick: bool) -> FrameSet:
     """Write the named set's frames under directory and return their paths, in order."""
     count = QUICK_FRAMES if quick else FULL_FRAMES[name]
+    if name in FILE_MAKERS:
+        return FrameSet(name, FILE_MAKERS[name](count, directory / name))
     frames = MAKERS[name](count)
     return FrameSet(name, save_frames(frames, directory / name, compress_level=6))
 
@@ -98,6 +105,14 @@ MAKERS: dict[str, Callable[[int], list[Image.Image]]] = {
     "scroll": scroll_set,
     "photos": photos,
     "mixed": mixed_frames,
+}
+
+
+FILE_MAKERS: dict[str, Callable[[int, Path], tuple[str, ...]]] = {
+    "docs": lambda count, directory: screenshots(count, directory, scale=1),
+    "hidpi": lambda count, directory: screenshots(count, directory, scale=2),
+    "phone": lambda count, directory: phone_jpegs(count, directory, skimage_photos(), SEED),
+    "sky": lambda count, directory: sky_photos(count, directory, skimage_photos(), SEED),
 }
 
 

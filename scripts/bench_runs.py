@@ -116,11 +116,23 @@ def floor(ws: Workspace) -> Cost:
     return run_python("floor", ws.sources, ws, ws.out_dir / "floor")
 
 
-def gifsvc(quality: str) -> Callable[[Workspace, Path], Cost]:
+def gifsvc(quality: str, max_bytes: int | None = None) -> Callable[[Workspace, Path], Cost]:
     def run(ws: Workspace, out: Path) -> Cost:
-        return run_python("gifsvc", ws.sources, ws, out, quality=quality)
+        return run_python("gifsvc", ws.sources, ws, out, quality=quality, max_bytes=max_bytes)
 
     return run
+
+
+def estimate(ws: Workspace, quality: str, max_bytes: int | None) -> tuple[int, float] | None:
+    """POST /api/estimate's answer for the set (its bytes and seconds); None if it failed."""
+    out = ws.out_dir / f"estimate-{max_bytes or 0}.gif"
+    answer = out.with_suffix(".json")
+    job = {"quality": quality, "max_bytes": max_bytes, "estimate": str(answer)}
+    cost = run_python("estimate", ws.sources, ws, out, **job)
+    if cost.error is not None or not answer.exists():
+        return None
+    found = json.loads(answer.read_text())
+    return int(found["bytes"]), float(found["seconds"])
 
 
 def gifsicle(tool: str, *flags: str) -> Callable[[Workspace, Path], Cost]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from service.compose.gifsicle import packed_path
+from service.compose.gifsicle import helper_paths
 from service.ops.cleanup import LEFTOVER_AGE_S, clean
 from service.settings import Settings
 from service.storage.files import ensure_dirs, spool_dir
@@ -129,7 +129,7 @@ def test_every_temporary_name_a_composition_makes_is_a_leftover_cleanup_removes(
     storage = LocalStorage(settings.downloads_dir, settings.ttl)
     ensure_dirs(settings.downloads_dir, settings.spool_dir)
     part = storage.part_path(OLD_ID)
-    names = [part, Path(packed_path(str(part)))]
+    names = [part, *(Path(helper) for helper in helper_paths(str(part)))]
     for path in names:
         path.write_bytes(b"GIF")
         age(path, LEFTOVER_AGE_S + 60)

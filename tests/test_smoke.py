@@ -152,7 +152,7 @@ def test_created_json_with_merged_frames_or_a_wrong_location_fails():
 
 def test_healthz_without_the_tested_encoder_passes_fails():
     assert check_passes({"encoder_passes": list(ENCODER_PASSES)}) == list(ENCODER_PASSES)
-    with pytest.raises(CheckFailed, match="encoder passes missing on the host: gifsicle -O3"):
+    with pytest.raises(CheckFailed, match=r"encoder passes missing on the host: gifsicle 1\.93"):
         check_passes({"encoder_passes": []})
     with pytest.raises(CheckFailed, match="no encoder_passes"):
         check_passes({"status": "ok"})

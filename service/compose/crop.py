@@ -41,3 +41,11 @@ def crop_box(crop: Crop, first: Size, size: Size) -> tuple[int, int, int, int]:
     right = max(left + 1, min(size[0], round((x + width) * scale_x)))
     bottom = max(top + 1, min(size[1], round((y + height) * scale_y)))
     return (left, top, right, bottom)
+
+
+def crop_size(crop: Crop | None, first: Size) -> Size:
+    """The first image's size once cropped."""
+    if crop is None:
+        return first
+    left, top, right, bottom = crop_box(crop, first, first)
+    return (right - left, bottom - top)

@@ -2,6 +2,8 @@
 
 The sample is composed for real with the same options; the first frame's bytes stand for
 themselves and the mean of the others stands for every later frame, which is how deltas behave.
+With max_bytes, the estimate follows compose_within's search: while the estimated GIF is too
+large it estimates the next, smaller attempt, and the attempts' seconds add up.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .gif import Source, compose_gif
+from .gif import ComposeResult, Source, compose_gif
 from .gifinfo import read_gif_info
 from .options import ComposeOptions
+from .sizing import MAX_ATTEMPTS, smaller_options
 
 SAMPLE_FRAMES = 3
 
@@ -28,6 +31,28 @@ class Estimate:
 
 
 def estimate_gif(
+    sources: Sequence[Source], options: ComposeOptions, out_path: str, max_pixels: int
+) -> Estimate:
+    """The expected result of compose_within on len(options.durations_ms) frames like the
+    sources."""
+    guess = _estimate_once(sources, options, out_path, max_pixels)
+    target, seconds = options.max_bytes, guess.seconds
+    attempt: ComposeOptions | None = options
+    for _ in range(MAX_ATTEMPTS - 1):
+        if target is None or guess.bytes <= target or attempt is None:
+            break
+        attempt = smaller_options(attempt, _as_result(guess), target)
+        if attempt is not None:
+            guess = _estimate_once(sources, attempt, out_path, max_pixels)
+            seconds += guess.seconds
+    return replace(guess, seconds=round(seconds, 2))
+
+
+def _as_result(guess: Estimate) -> ComposeResult:
+    return ComposeResult(guess.frames, guess.width, guess.height, guess.bytes, ())
+
+
+def _estimate_once(
     sources: Sequence[Source], options: ComposeOptions, out_path: str, max_pixels: int
 ) -> Estimate:
     """The expected result of composing len(options.durations_ms) frames like the sources."""

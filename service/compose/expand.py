@@ -3,7 +3,8 @@ animated GIF, WebP or PNG, each with its own delay; all cropped as the `crop` fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import replace
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -11,9 +12,11 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from ..errors import TooManyFrames
-from .crop import check_crop, crop_frame
-from .images import frame_delays, open_frame, open_frames
+from .crop import check_crop, crop_frame, crop_size
+from .images import frame_delays, open_frame, open_frames, upright_size
+from .layout import fit_frame, output_size
 from .options import ComposeOptions, check_frame_count
+from .pipeline import ordered_map
 
 if TYPE_CHECKING:
     from .gif import Source
@@ -49,21 +52,44 @@ def input_frames(
     sources: Sequence[Source],
     options: ComposeOptions,
     max_pixels: int,
-    size_for: Callable[[Size], Size],
+    executor: Executor,
+    ahead: int,
 ) -> tuple[Size, Iterator[Image.Image]]:
-    """The output size (size_for the first frame, cropped) and every frame, cropped."""
-    first_frames = _decoded(sources[0], options, max_pixels, None)
-    first = next(first_frames)
-    reference = first.size
+    """The output size (from the first image, cropped) and every frame cropped and laid out on
+    its canvas, decoded `ahead` at a time in the executor's threads, in order."""
+    reference, first = _reference(sources[0], options, max_pixels)
     if options.crop is not None:
         check_crop(options.crop, reference)
-    first = crop_frame(first, options.crop, reference)
-    size = size_for(first.size)
+    size = output_size(crop_size(options.crop, reference), options)
     # A JPEG is decoded at a fraction of its size near the output's (not when cropping).
     draft_to = None if options.fit == "none" or options.crop else size
-    rest = chain(first_frames, *(_decoded(s, options, max_pixels, draft_to) for s in sources[1:]))
-    cropped = (crop_frame(frame, options.crop, reference) for frame in rest)
-    return size, chain([first], cropped)
+
+    def canvas(frame: Image.Image) -> Image.Image:
+        return fit_frame(crop_frame(frame, options.crop, reference), size, options)
+
+    if options.expand:  # an animation's frames come one after the other from its file
+        frames = chain(*(_decoded(s, options, max_pixels, None) for s in sources))
+        return size, ordered_map(canvas, frames, executor, ahead)
+
+    def load(index: int) -> Image.Image:
+        if index == 0 and first is not None:
+            return canvas(first)
+        source = sources[index]
+        return canvas(open_frame(source.path, source.name, max_pixels, draft_to))
+
+    return size, ordered_map(load, range(len(sources)), executor, ahead)
+
+
+def _reference(
+    source: Source, options: ComposeOptions, max_pixels: int
+) -> tuple[Size, Image.Image | None]:
+    """The first image's upright size, from a JPEG's header where it can (so it too is decoded
+    at a fraction of its size), else by decoding it (the decoded frame is kept)."""
+    size = None if options.expand else upright_size(source.path)
+    if size is not None:
+        return size, None
+    first = open_frame(source.path, source.name, max_pixels)
+    return first.size, None if options.expand else first
 
 
 def _decoded(

@@ -24,6 +24,13 @@ class GifInfo:
     # Bytes before the first frame (header, loop extension), and each frame's own bytes.
     header_bytes: int = 0
     frame_bytes: list[int] = field(default_factory=list)
+    global_table_colours: int = 0  # 0: no global colour table
+    local_table_colours: list[int] = field(default_factory=list)  # per frame, 0: none
+
+    @property
+    def first_frame_uses_global_table(self) -> bool:
+        first_local = self.local_table_colours[0] if self.local_table_colours else 0
+        return self.global_table_colours > 0 and first_local == 0
 
     @property
     def frames(self) -> int:
@@ -40,7 +47,7 @@ def _read(fp: BinaryIO) -> GifInfo:
     if header[:6] not in (b"GIF87a", b"GIF89a") or len(header) < 13:
         raise ValueError("not a GIF file")
     info = GifInfo(int.from_bytes(header[6:8], "little"), int.from_bytes(header[8:10], "little"))
-    _skip_colour_table(fp, header[10])
+    info.global_table_colours = _skip_colour_table(fp, header[10])
     delay_cs = 0
     frame_start = None  # where the current frame's blocks began
     while (introducer := fp.read(1)) not in (b";", b""):
@@ -81,14 +88,18 @@ def _read_image(fp: BinaryIO, info: GifInfo) -> None:
         int.from_bytes(descriptor[i : i + 2], "little") for i in (0, 2, 4, 6)
     )
     info.rects.append((left, top, width, height))
-    _skip_colour_table(fp, descriptor[8])
+    info.local_table_colours.append(_skip_colour_table(fp, descriptor[8]))
     fp.read(1)  # LZW minimum code size
     _sub_blocks(fp, keep=False)
 
 
-def _skip_colour_table(fp: BinaryIO, packed: int) -> None:
-    if packed & 0x80:
-        fp.seek(3 * 2 ** ((packed & 0x07) + 1), 1)
+def _skip_colour_table(fp: BinaryIO, packed: int) -> int:
+    """Skip a colour table if the flags say there is one; how many colours it holds."""
+    if not packed & 0x80:
+        return 0
+    colours = 2 << (packed & 0x07)
+    fp.seek(3 * colours, 1)
+    return colours
 
 
 def _sub_blocks(fp: BinaryIO, keep: bool = True) -> list[bytes]:

@@ -10,11 +10,11 @@ import io
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 
-from PIL import Image, ImageCms, ImageFile
+from PIL import Image, ImageFile
 
 from ..errors import CorruptImage, GifError, ImageTooLarge, UnsupportedImage
+from .colours import to_rgb, to_srgb
 from .formats import OPENED_AS, SNIFF_BYTES, sniff_format
 from .timing import MAX_DURATION_MS
 
@@ -28,7 +28,6 @@ _UPRIGHT = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
-_SIXTEEN_BIT_GREY = {"I;16", "I;16L", "I;16B", "I;16N", "I"}
 # A progressive JPEG from a camera or an encoder has about 10 scans (mozjpeg: up to ~20); each
 # scan is a full pass over the image, so thousands are a decoder bomb (seconds per megabyte).
 MAX_JPEG_SCANS = 100
@@ -74,7 +73,7 @@ def open_frames(
                 except EOFError:
                     return
                 im.load()
-                frame = _to_rgb(im)
+                frame = to_rgb(im)
                 frame.info = {}
                 yield frame, _delay_ms(im.info.get("duration"))
 
@@ -171,14 +170,14 @@ def _decode_open(
     _check_size(im, image_format, name, max_pixels)
     if im.format in ("JPEG", "MPO"):
         _refuse_scan_bombs(fp, name)
-    if draft_to is not None and im.format == "JPEG":
+    if draft_to is not None and im.format in ("JPEG", "MPO"):
         # A JPEG's EXIF is read with its header (other formats may need a load first,
         # whose errors must surface from load() itself). A quarter turn swaps the sides.
         sideways = _orientation(im) in (5, 6, 7, 8)
         im.draft(im.mode, draft_to[::-1] if sideways else draft_to)
     im.load()  # the first frame only (open_frames gives every frame of an animated one)
     orientation = _orientation(im)
-    frame = _to_srgb(im)
+    frame = to_srgb(im)
     frame = frame.transpose(_UPRIGHT[orientation]) if orientation in _UPRIGHT else frame
     frame.info = {}
     return frame
@@ -208,44 +207,22 @@ def _orientation(im: Image.Image) -> int:
         return 1
 
 
-def _to_srgb(im: Image.Image) -> Image.Image:
-    """RGB or RGBA in sRGB: a GIF has no colour profile, so viewers assume sRGB."""
-    icc = im.info.get("icc_profile")
-    if icc and im.mode in ("RGB", "RGBA", "CMYK") and "transparency" not in im.info:
-        try:
-            out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            converted = ImageCms.profileToProfile(im, source, _srgb(), outputMode=out_mode)
-            if converted is not None:
-                return converted
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            pass  # an unusable profile: fall back to the plain conversion
-    return _to_rgb(im)
-
-
-def _to_rgb(im: Image.Image) -> Image.Image:
-    if im.mode in _SIXTEEN_BIT_GREY:
-        return _sixteen_bit_grey(im)
-    has_alpha = "A" in im.getbands() or "a" in im.getbands() or "transparency" in im.info
-    return im.convert("RGBA" if has_alpha else "RGB")
-
-
-def _sixteen_bit_grey(im: Image.Image) -> Image.Image:
-    """Scale 16-bit grey to 8 bits (Pillow's own conversion clips everything above 255)."""
-    wide = im.convert("I")
-    grey = wide.point(_high_byte_table(), "L")
-    transparent = im.info.get("transparency")
-    if not isinstance(transparent, int):
-        return grey.convert("RGB")
-    alpha = wide.point([0 if v == transparent else 255 for v in range(65536)], "L")
-    return Image.merge("RGBA", (grey, grey, grey, alpha))
-
-
-@cache
-def _high_byte_table() -> tuple[int, ...]:
-    return tuple(v >> 8 for v in range(65536))
-
-
-@cache
-def _srgb() -> ImageCms.ImageCmsProfile:
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+def upright_size(path: str) -> tuple[int, int] | None:
+    """A JPEG's size once upright, from its header alone (its EXIF comes first); None for
+    other formats (whose EXIF may follow the pixels) and unusable headers."""
+    try:
+        with open(path, "rb") as fp:
+            image_format = sniff_format(fp.read(SNIFF_BYTES))
+            if image_format != "JPEG":
+                return None
+            fp.seek(0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with Image.open(fp, formats=[image_format]) as im:
+                    if im.format not in ("JPEG", "MPO"):
+                        return None
+                    width, height = im.size
+                    sideways = _orientation(im) in (5, 6, 7, 8)
+                    return (height, width) if sideways else (width, height)
+    except Exception:
+        return None

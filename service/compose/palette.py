@@ -1,70 +1,89 @@
 """Reducing a frame (or the changed part of one) to a GIF palette of at most 256 colours.
 
-Measured with scripts/bench: a region with few colours (flat UI) keeps them exactly. A
-screen-like region with more (anti-aliased text, shadows) is quantized by median cut and by
-maximum coverage, each refined by k-means, and the closer of the two is kept: k-means is what
-lifts screenshots from about 50 to 64-70 dB. A photo-like region (thousands of colours per
-few pixels) gets median cut alone: k-means costs seconds per photo there, and Pillow's
-dithering maps through a coarse colour cache, which costs more PSNR than it gives back.
+libimagequant (service/quantizer.py) does the work; the presets were chosen with scripts/bench
+(see the README). A region with no more colours than the palette holds keeps them exactly
+(libimagequant does at quality 100; from speed 8 on it drops a bit of every channel, which
+costs screens 15 dB, so no preset goes past speed 7). Photo-like compositions may add
+a lossy LZW pass (gifsicle --lossy) in service/gifsicle.py: on photos it buys about a fifth of
+the bytes for a few tenths of a dB, on screens it costs seconds and detail, so only there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image
 
 from .options import Quality
+from .quantizer import LiqSettings, Quantized, quantize
+
+EXACT_SPEED = 5  # libimagequant keeps few colours exactly at this speed (and below)
+PHOTO_ERROR = 1.0  # libimagequant's MSE from which a region counts as a photo (about 48 dB)
 
 
 @dataclass(frozen=True)
 class Preset:
-    methods: tuple[Image.Quantize, ...]  # tried in turn on screen-like regions; best kept
-    kmeans: int  # refinement passes over a screen-like palette (0: none)
-    dither_photos: bool
+    liq: LiqSettings
     # A pixel whose channels all changed by no more than this since the last frame is kept
     # from the last frame (transparent in the new one), which makes deltas small.
     tolerance: int
+    optimize: bool  # a last gifsicle pass (-O2, or -O1 --lossy for photos)
+    lossy: int  # gifsicle --lossy level for photo-like compositions (0: never)
+    # libimagequant's quality for a frame that stays on screen while small parts of it change
+    # (the base of a click-through): its bytes are spent once, its quality is seen throughout.
+    lasting_quality: int = 100
 
 
-_BOTH = (Image.Quantize.MEDIANCUT, Image.Quantize.MAXCOVERAGE)
 PRESETS: dict[Quality, Preset] = {
-    "fast": Preset((Image.Quantize.FASTOCTREE,), kmeans=0, dither_photos=False, tolerance=4),
-    "balanced": Preset(_BOTH, kmeans=1, dither_photos=False, tolerance=2),
-    "best": Preset(_BOTH, kmeans=2, dither_photos=False, tolerance=0),
+    "fast": Preset(LiqSettings(7, 100, dither=0.0), tolerance=2, optimize=True, lossy=0),
+    "balanced": Preset(
+        LiqSettings(6, 98, dither=0.25, dither_from_error=PHOTO_ERROR),
+        tolerance=2,
+        optimize=True,
+        lossy=3,
+    ),
+    "best": Preset(
+        LiqSettings(3, 100, dither=0.5, dither_from_error=PHOTO_ERROR),
+        tolerance=0,
+        optimize=True,
+        lossy=0,
+    ),
 }
 
 
 def reduce_colours(
-    region: Image.Image, colours: int, preset: Preset, refine: bool = True
-) -> Image.Image:
-    """The RGB region as a palette image of at most `colours` entries.
-
-    refine: allow k-means (the caller turns it off when a composition is too large for it).
-    """
-    exact = region.getcolors(maxcolors=colours)
-    if exact is not None:
-        # Median cut with a box per colour keeps every colour exactly (mapping onto a given
-        # palette would not: Pillow matches colours through a coarse cache, a few levels off).
-        return region.quantize(len(exact), method=Image.Quantize.MEDIANCUT)
-    if _photo_like(region):
-        paletted = region.quantize(colours, method=preset.methods[0])
-        if preset.dither_photos:
-            return region.quantize(palette=paletted, dither=Image.Dither.FLOYDSTEINBERG)
-        return paletted
-    kmeans = preset.kmeans if refine else 0
-    candidates = [region.quantize(colours, method=m, kmeans=kmeans) for m in preset.methods]
-    if len(candidates) == 1:
-        return candidates[0]
-    return min(candidates, key=lambda paletted: _squared_error(region, paletted))
+    region: Image.Image, colours: int, preset: Preset, lasting: bool = False
+) -> Quantized:
+    """The RGB region, or RGBA with alpha 0 or 255, as a palette of at most `colours` entries
+    (fully transparent pixels take one of them). lasting: see Preset.lasting_quality."""
+    if colours < 2:  # libimagequant's least is 2: one colour is the region's median
+        return Quantized(region.convert("RGB").quantize(1), None)
+    exact = _exact_colours(region, colours)
+    if exact is None:
+        liq = replace(preset.liq, max_quality=preset.lasting_quality) if lasting else preset.liq
+        return quantize(region, colours, liq)
+    speed = min(preset.liq.speed, EXACT_SPEED)
+    settings = replace(preset.liq, speed=speed, max_quality=100, dither=0.0)
+    if region.mode == "RGBA" and exact > colours - 1:
+        # Every entry is needed for the colours: no room for "transparent", so the unchanged
+        # pixels are painted again (they are the same colours), and all stay exact.
+        region = region.convert("RGB")
+    return quantize(region, colours, settings)
 
 
-def _photo_like(region: Image.Image) -> bool:
-    """More than one distinct colour per 16 pixels (and more than 4096): a photo, not a UI."""
-    limit = max(4096, region.width * region.height // 16)
-    return region.getcolors(maxcolors=limit) is None
+def _exact_colours(region: Image.Image, colours: int) -> int | None:
+    """How many colours the region's opaque pixels have, if they fit in `colours`."""
+    if region.mode != "RGBA":
+        found = region.getcolors(maxcolors=colours)
+        return None if found is None else len(found)
+    alpha = region.getchannel("A")
+    cleared = Image.composite(region, Image.new("RGBA", region.size), alpha)
+    found = cleared.getcolors(maxcolors=colours + 1)
+    if found is None:
+        return None
+    return len(found) - (1 if alpha.getextrema()[0] == 0 else 0)
 
 
-def _squared_error(region: Image.Image, paletted: Image.Image) -> float:
-    difference = ImageChops.difference(paletted.convert("RGB"), region)
-    return float(sum(ImageStat.Stat(difference).sum2))
+def photo_like(quantized: Quantized) -> bool:
+    """A palette that costs visible error (a photo, a sky), not a screen's near-exact one."""
+    return quantized.error >= PHOTO_ERROR

@@ -29,14 +29,16 @@ def compose_within(
     for _ in range(MAX_ATTEMPTS - 1):
         if result.bytes <= target:
             break
-        attempt = _smaller(attempt, result, target) if attempt else None
+        attempt = smaller_options(attempt, result, target) if attempt else None
         if attempt is None:
             break
         result = compose_gif(sources, attempt, out_path, max_pixels)
     return replace(result, within_max_bytes=result.bytes <= target)
 
 
-def _smaller(options: ComposeOptions, result: ComposeResult, target: int) -> ComposeOptions | None:
+def smaller_options(
+    options: ComposeOptions, result: ComposeResult, target: int
+) -> ComposeOptions | None:
     overshoot = result.bytes / target
     if overshoot <= COLOUR_CUT_OVERSHOOT and options.colors > MIN_COLOURS_FOR_CUT:
         return replace(options, colors=options.colors // 2)

@@ -6,12 +6,13 @@ import fcntl
 import os
 import resource
 import signal
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..compose.estimate import Estimate, estimate_gif
-from ..compose.gif import ComposeResult, Source
+from ..compose.gif import ComposeResult, Source, warm_up
 from ..compose.images import harden_pillow
 from ..compose.options import ComposeOptions
 from ..compose.sizing import compose_within
@@ -36,6 +37,8 @@ def init_worker(max_pixels: int, memory_bytes: int, cpu_budget_s: int) -> None:
     # and it dies with the forkserver, which dies with the service (service/pool/forkserver.py).
     os.setpgid(0, 0)
     die_with_parent()
+    with tempfile.TemporaryDirectory(prefix="gifsvc-warm-up-") as directory:
+        warm_up(directory)  # the first request should not pay for loading the libraries
 
 
 def ping() -> int:
