@@ -9,18 +9,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     GIFSVC_DATA_DIR=/data \
     GIFSVC_BEHIND_NGINX=1
 
-# gifsicle: the compose core's last pass (lossless re-pack, lossy LZW for photos), as measured.
-RUN apt-get update -qq \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gifsicle \
-    && rm -rf /var/lib/apt/lists/*
-
 # A fixed uid: every container of this image owns the shared volumes alike.
 RUN useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin gifsvc
 
-# The compose core's last pass: gifsicle, the release the tests and the bench run (Debian
-# bookworm's 1.93, as on the test machine; the EC2 host builds the same release from vendor/).
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends gifsicle \
+# The compose core's last pass (lossless re-pack, lossy LZW for photos): gifsicle, the release
+# the tests and the bench run (Debian bookworm's 1.93; the EC2 host builds it from vendor/).
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gifsicle \
     && rm -rf /var/lib/apt/lists/* \
     && gifsicle --version | grep -q "LCDF Gifsicle 1.93"
 
