@@ -11,16 +11,11 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops
 
+from service.compose.fields import build_options, parse_fields
 from service.compose.gif import ComposeResult, Source, compose_gif
 from service.compose.gifinfo import GifInfo, read_gif_info
 from service.compose.layout import output_size
-from service.compose.options import (
-    QUALITIES,
-    ComposeOptions,
-    Quality,
-    build_options,
-    parse_fields,
-)
+from service.compose.options import QUALITIES, ComposeOptions, Quality
 from service.errors import UnsupportedImage
 
 from .imagegen import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from service.compose.options import FIELDS
+from service.compose.fields import FIELDS
 from service.errors import ALL_ERRORS
 from service.settings import Settings
 

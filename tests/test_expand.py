@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from service.compose.fields import build_options, parse_fields
 from service.compose.gif import Source, compose_gif
 from service.compose.gifinfo import read_gif_info
-from service.compose.options import ComposeOptions, build_options, parse_fields
+from service.compose.options import ComposeOptions
 from service.errors import BadField, CorruptImage, TooManyFrames
 
 from .imagegen import BLUE, GREEN, RED, YELLOW, dominant_colour, gif_frames, save, solid

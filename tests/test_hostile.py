@@ -29,17 +29,8 @@ from aiohttp.test_utils import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
-from service.compose.options import (
-    FIELDS,
-    FITS,
-    MAX_COLORS,
-    MIN_COLORS,
-    QUALITIES,
-    ComposeOptions,
-    build_options,
-    parse_field,
-    parse_fields,
-)
+from service.compose.fields import FIELDS, build_options, parse_field, parse_fields
+from service.compose.options import FITS, MAX_COLORS, MIN_COLORS, QUALITIES, ComposeOptions
 from service.compose.timing import MAX_DURATION_MS, MIN_DURATION_MS
 from service.errors import BadField
 from service.settings import Settings

@@ -6,13 +6,8 @@ from typing import Any
 
 import pytest
 
-from service.compose.options import (
-    FIELDS,
-    ComposeOptions,
-    build_options,
-    parse_field,
-    parse_fields,
-)
+from service.compose.fields import FIELDS, build_options, parse_field, parse_fields
+from service.compose.options import ComposeOptions
 from service.errors import BadField
 
 MAX_SIDE = 1280

@@ -12,9 +12,9 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from ..compose.fields import FIELDS, parse_field, parse_fields
 from ..compose.formats import SNIFF_BYTES, sniff_format
 from ..compose.gif import Source
-from ..compose.options import FIELDS, parse_field, parse_fields
 from ..errors import (
     BadField,
     BadMultipart,

@@ -10,9 +10,9 @@ from typing import Any
 
 from aiohttp import web
 
+from ..compose.fields import build_options, declared_frames
 from ..compose.gif import ComposeResult
 from ..compose.gifsicle import encoder_passes
-from ..compose.options import build_options, declared_frames
 from ..compose.timing import timing_warnings
 from ..errors import BadMultipart, Busy, NotFound, TooManyFrames
 from ..pool.jobs import estimate_job
