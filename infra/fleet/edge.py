@@ -60,24 +60,6 @@ class Edge(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.web_acl = _web_acl(self, uploads_per_minute, requests_per_minute)
-        download_request = cloudfront.Function(
-            self,
-            "DownloadRequest",
-            runtime=cloudfront.FunctionRuntime.JS_2_0,
-            code=cloudfront.FunctionCode.from_inline(
-                function_code("download-request.js", gif_prefix=gif_prefix)
-            ),
-            comment="gifsvc: /download/<id>.gif -> the bucket's key",
-        )
-        download_response = cloudfront.Function(
-            self,
-            "DownloadResponse",
-            runtime=cloudfront.FunctionRuntime.JS_2_0,
-            code=cloudfront.FunctionCode.from_inline(
-                function_code("download-response.js", ttl_s=ttl_s)
-            ),
-            comment="gifsvc: download headers; expired or unknown GIFs are 404",
-        )
         service = origins.LoadBalancerV2Origin(
             balancer,
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTP_ONLY,
@@ -96,24 +78,7 @@ class Edge(Construct):
                 cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                 origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
             ),
-            additional_behaviors={
-                DOWNLOADS: cloudfront.BehaviorOptions(
-                    origin=origins.S3BucketOrigin.with_origin_access_control(gifs),
-                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-                    allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-                    cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                    function_associations=[
-                        cloudfront.FunctionAssociation(
-                            function=download_request,
-                            event_type=cloudfront.FunctionEventType.VIEWER_REQUEST,
-                        ),
-                        cloudfront.FunctionAssociation(
-                            function=download_response,
-                            event_type=cloudfront.FunctionEventType.VIEWER_RESPONSE,
-                        ),
-                    ],
-                )
-            },
+            additional_behaviors={DOWNLOADS: self._downloads(gifs, gif_prefix, ttl_s)},
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             # IPv4 only: per-client limits count addresses, and one IPv6 client holds millions.
             enable_ipv6=False,
@@ -122,6 +87,46 @@ class Edge(Construct):
             log_bucket=logs,
             log_file_prefix="cloudfront/",
             web_acl_id=self.web_acl.attr_arn,
+        )
+
+    def _downloads(
+        self, gifs: s3.IBucket, gif_prefix: str, ttl_s: int
+    ) -> cloudfront.BehaviorOptions:
+        """/download/<id>.gif from the bucket: the key from the id, the headers and the TTL by
+        two CloudFront Functions (functions/)."""
+        download_request = cloudfront.Function(
+            self,
+            "DownloadRequest",
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            code=cloudfront.FunctionCode.from_inline(
+                function_code("download-request.js", gif_prefix=gif_prefix)
+            ),
+            comment="gifsvc: /download/<id>.gif -> the bucket's key",
+        )
+        download_response = cloudfront.Function(
+            self,
+            "DownloadResponse",
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            code=cloudfront.FunctionCode.from_inline(
+                function_code("download-response.js", ttl_s=ttl_s)
+            ),
+            comment="gifsvc: download headers; expired or unknown GIFs are 404",
+        )
+        return cloudfront.BehaviorOptions(
+            origin=origins.S3BucketOrigin.with_origin_access_control(gifs),
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+            cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            function_associations=[
+                cloudfront.FunctionAssociation(
+                    function=download_request,
+                    event_type=cloudfront.FunctionEventType.VIEWER_REQUEST,
+                ),
+                cloudfront.FunctionAssociation(
+                    function=download_response,
+                    event_type=cloudfront.FunctionEventType.VIEWER_RESPONSE,
+                ),
+            ],
         )
 
 
