@@ -26,6 +26,8 @@ from .jobs import compose_job, init_worker, ping
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# How long a killed worker's process group may take to go (SIGKILL: milliseconds).
+GROUP_EXIT_S = 2.0
 
 
 @dataclass
@@ -97,12 +99,12 @@ class ComposerPool:
         try:
             return await self._run(slot, job, args)
         except BrokenProcessPool:
-            slot = self._replace(slot)
+            slot = await self._replace(slot)
             raise ComposeFailed(
                 "A worker stopped while composing this GIF; please try again."
             ) from None
         except TimeoutError:
-            slot = self._replace(slot)
+            slot = await self._replace(slot)
             raise TooMuchWork(
                 f"Composing this GIF took longer than {self.timeout_s:g} s and was stopped. "
                 "Make the job smaller: fewer frames, a smaller width, or smaller images."
@@ -113,7 +115,7 @@ class ComposerPool:
             log.exception("composition failed")
             raise ComposeFailed() from None
         except asyncio.CancelledError:
-            slot = self._replace(slot)  # nobody waits for the result: stop burning CPU on it
+            slot = await self._replace(slot)  # nobody waits for the result: stop burning CPU on it
             raise
         finally:
             self._free.put_nowait(slot)
@@ -145,14 +147,29 @@ class ComposerPool:
         self._slots.append(slot)
         return slot
 
-    def _replace(self, slot: _Slot) -> _Slot:
-        """Kill the slot's worker (it may be stuck or dead) and give the slot a fresh one."""
+    async def _replace(self, slot: _Slot) -> _Slot:
+        """Kill the slot's worker (it may be stuck or dead) and what it started, wait until
+        they are gone (a killed process may still finish the write it was in, and the request's
+        cleanup must come after it), and give the slot a fresh worker."""
         if (pid := _started_pid(slot)) is not None:
             with suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)  # its group: the worker and what it started
+            await _group_gone(pid)
         slot.executor.shutdown(wait=False, cancel_futures=True)
         self._slots.remove(slot)
         return self._new_slot()
+
+
+async def _group_gone(pgid: int, timeout_s: float = GROUP_EXIT_S) -> None:
+    """Until no process of the group is left (its parent reaps a killed worker at once)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        await asyncio.sleep(0.01)
+    log.warning("worker group %s still has processes %.1f s after SIGKILL", pgid, timeout_s)
 
 
 def _started_pid(slot: _Slot) -> int | None:
