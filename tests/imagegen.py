@@ -153,6 +153,11 @@ def gif_frames(path: str) -> list[Image.Image]:
     return frames
 
 
+def rgb_frames(path: str | Path) -> list[Image.Image]:
+    """Every frame of a GIF as a viewer shows it, as RGB."""
+    return [frame.convert("RGB") for frame in gif_frames(str(path))]
+
+
 def pixel(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
     """The bands of one pixel of a multi-band image (RGB, RGBA)."""
     value = image.getpixel(xy)

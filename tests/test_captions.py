@@ -10,19 +10,10 @@ from service.compose.captions import _font, draw_caption
 from service.compose.gif import compose_gif
 from service.compose.options import ComposeOptions
 
-from .imagegen import save, solid
+from .imagegen import rgb_frames, save, solid
 
 GREY = (120, 120, 120)
 SIZE = (240, 120)
-
-
-def rgb_frames(path: str) -> list[Image.Image]:
-    with Image.open(path) as gif:
-        frames = []
-        for index in range(int(getattr(gif, "n_frames", 1))):
-            gif.seek(index)
-            frames.append(gif.convert("RGB"))
-        return frames
 
 
 def test_captions_are_drawn_on_their_frames_only(tmp_path: Path) -> None:

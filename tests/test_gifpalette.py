@@ -13,6 +13,8 @@ from service.compose.gifinfo import read_gif_info
 from service.compose.gifpalette import promote_first_palette
 from service.compose.gifwriter import KEEP, encode_frame, write_header, write_trailer
 
+from .imagegen import rgb_frames
+
 
 def palette_frame(colours: list[tuple[int, int, int]], size: tuple[int, int]) -> Image.Image:
     """Vertical stripes of the colours, as a palette image with exactly that palette."""
@@ -21,15 +23,6 @@ def palette_frame(colours: list[tuple[int, int, int]], size: tuple[int, int]) ->
     for index in range(len(colours)):
         frame.paste(index, (index * size[0] // len(colours), 0, size[0], size[1]))
     return frame
-
-
-def shown(path: Path) -> list[Image.Image]:
-    with Image.open(path) as gif:
-        frames = []
-        for index in range(int(getattr(gif, "n_frames", 1))):
-            gif.seek(index)
-            frames.append(gif.convert("RGB"))
-        return frames
 
 
 def test_frame_0s_local_table_becomes_the_global_one(tmp_path: Path):
@@ -46,7 +39,7 @@ def test_frame_0s_local_table_becomes_the_global_one(tmp_path: Path):
     info = read_gif_info(str(target))
     assert info.first_frame_uses_global_table
     assert info.local_table_colours[1] > 0  # frame 1 keeps its colours as a local table
-    for before, after in zip(shown(source), shown(target), strict=True):
+    for before, after in zip(rgb_frames(source), rgb_frames(target), strict=True):
         assert ImageChops.difference(before, after).getbbox() is None
 
 
@@ -68,5 +61,5 @@ def test_gifsicles_output_is_put_back_in_order(tmp_path: Path):
     subprocess.run(["gifsicle", "-O3", "--no-warnings", str(source), "-o", str(packed)], check=True)
     promote_first_palette(str(packed), str(target))
     assert read_gif_info(str(target)).first_frame_uses_global_table
-    for before, after in zip(shown(source), shown(target), strict=True):
+    for before, after in zip(rgb_frames(source), rgb_frames(target), strict=True):
         assert ImageChops.difference(before, after).getbbox() is None
