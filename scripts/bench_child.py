@@ -19,7 +19,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.compose.estimate import estimate_gif
+from service.compose.estimate import estimate_gif, sample_for
 from service.compose.gif import Source, warm_up
 from service.compose.images import open_frame
 from service.compose.layout import fit_frame
@@ -63,9 +63,12 @@ def gifsvc(job: Job) -> None:
 
 
 def estimate(job: Job) -> None:
-    """What a worker runs for POST /api/estimate, given the first frames of the set."""
-    options = _options(job, len(job["inputs"]))
-    guess = estimate_gif(_sources(job), options, job["out"], MAX_PIXELS)
+    """What a worker runs for POST /api/estimate, given the frames the page would send."""
+    sources = _sources(job)
+    at = sample_for([Path(source.path).stat().st_size for source in sources])
+    options = _options(job, len(sources))
+    sample = [sources[i] for i in at]
+    guess = estimate_gif(sample, options, job["out"], MAX_PIXELS, at)
     Path(job["estimate"]).write_text(json.dumps({"bytes": guess.bytes, "seconds": guess.seconds}))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops
 
+from service.compose.estimate import sample_positions
 from service.compose.gifinfo import read_gif_info
 from service.units import size_words
 
@@ -154,6 +155,27 @@ def gif_colours(data: bytes) -> list[str]:
             gif.seek(index)
             colours.append(colour_of(gif))
         return colours
+
+
+# Loaded before the page's scripts: what each XMLHttpRequest sends, as [name, value or file name].
+RECORD_FORMS = """
+const send = XMLHttpRequest.prototype.send;
+window.sentForms = [];
+XMLHttpRequest.prototype.send = function (body) {
+  if (body instanceof FormData) {
+    const entries = [...body.entries()];
+    window.sentForms.push(entries.map(([k, v]) => [k, typeof v === "string" ? v : v.name]));
+  }
+  return send.call(this, body);
+};
+"""
+
+
+def dict_of_lists(pairs: list[list[str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, value in pairs:
+        found.setdefault(name, []).append(value)
+    return found
 
 
 def wait_until(page: Page, expression: str, timeout_s: float = 30) -> None:
@@ -294,6 +316,23 @@ def test_make_a_gif_pick_reorder_time_loop_create_download(
     info = read_gif_info(str(saved))
     assert info.durations_ms == [120, 120, 120]
     assert info.loop_extension is None  # plays once: no loop extension
+
+
+def test_the_estimate_is_made_from_frames_spread_over_the_animation(open_page: Any, tmp_path: Path):
+    """The page sends the sample the server's estimate is built for: the first, the last and
+    frames evenly between, each with its place (a slideshow's first frames say little of it)."""
+    page = open_page()
+    page.page.add_init_script(RECORD_FORMS)
+    page.page.reload()
+    paths = make_frames(tmp_path, 8)
+    pick(page, *paths)
+    wait_for_estimate(page)
+    sent = dict_of_lists(page.js("window.sentForms.at(-1)"))
+    expected = sample_positions(8)
+    assert len(expected) < 8  # a sample, not every frame
+    assert sent["frames"] == ["8"]
+    assert sent["positions"] == [",".join(map(str, expected))]
+    assert sent["photo"] == [paths[i].name for i in expected]
 
 
 def test_progress_goes_from_uploading_to_composing(open_page: Any, tmp_path: Path):

@@ -187,6 +187,20 @@ async def test_estimate_predicts_size_and_time_from_a_sample(client: Client, set
     assert list(published_gifs(settings)) == [f"{made['id']}.gif"]  # the estimate published none
 
 
+async def test_estimate_takes_a_sample_spread_over_the_frames(client: Client):
+    """Frames 0, 2 and 4 of five, each with its place; places out of order are refused."""
+    frames = [(f"{i}.png", png_bytes((i * 50, 90, 0), size=(200, 120))) for i in range(3)]
+    data = form(*frames, frames="5", positions="0,2,4", durations="100,100,100,100,20")
+    resp = await client.post("/api/estimate", data=data)
+    assert resp.status == 200, await resp.text()
+    guess = await resp.json()
+    assert (guess["frames"], guess["sample_frames"]) == (5, 3)
+    data = form(*frames, frames="5", positions="0,4,2")
+    resp = await client.post("/api/estimate", data=data)
+    assert resp.status == 400
+    assert (await resp.json())["error"]["field"] == "positions"
+
+
 async def test_estimate_refuses_what_the_real_request_would(client: Client):
     resp = await client.post("/api/estimate", data=form(("a.png", png_bytes()), frames="999"))
     assert resp.status == 413 and (await resp.json())["error"]["code"] == "too_many_frames"

@@ -76,6 +76,10 @@ def _frames(raw: str, _max_side: int) -> int:
     return _whole("frames", raw, 1, 100_000, "frames")
 
 
+def _positions(raw: str, _max_side: int) -> tuple[int, ...]:
+    return tuple(_whole("positions", v.strip(), 0, 99_999, "frames") for v in raw.split(","))
+
+
 def _crop(raw: str, _max_side: int) -> Crop:
     values = [value.strip() for value in raw.split(",")]
     if len(values) != 4 or any(re.fullmatch(r"\+?[0-9]{1,9}", v) is None for v in values):
@@ -137,8 +141,10 @@ _PARSERS: dict[str, Callable[[str, int], Any]] = {
     # Repeated, one per frame (blank ones count): the web layer collects them as a tuple.
     "caption": _caption,
     "expand": _expand,
-    # Only POST /api/estimate reads it: how many frames the real upload will have.
+    # Only POST /api/estimate reads these: how many frames the real upload will have, and
+    # where in them the frames sent (a sample) are.
     "frames": _frames,
+    "positions": _positions,
 }
 FIELDS = frozenset(_PARSERS)
 

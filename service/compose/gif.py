@@ -62,9 +62,16 @@ class ComposeResult:
 
 
 def compose_gif(
-    sources: Sequence[Source], options: ComposeOptions, out_path: str, max_pixels: int
+    sources: Sequence[Source],
+    options: ComposeOptions,
+    out_path: str,
+    max_pixels: int,
+    stands_for: int | None = None,
 ) -> ComposeResult:
-    """Compose the sources, in order, into an animated GIF written at out_path."""
+    """Compose the sources, in order, into an animated GIF written at out_path.
+
+    stands_for: the frame count of the GIF that these frames are a sample of (an estimate's);
+    the choices that depend on the frame count are made for that GIF."""
     options = resolve_frames(sources, options, max_pixels)
     preset = PRESETS[options.quality]
     threads = thread_count()
@@ -75,9 +82,10 @@ def compose_gif(
         delays = to_centiseconds(list(options.durations_ms))
         photo_pixels = _write(fp, size, options.loop, merged(quantized, delays))
     if preset.optimize:
-        pixels = len(delays) * size[0] * size[1]
-        photos = photo_pixels * PHOTO_SHARE_DIVISOR >= pixels
-        lossy = preset.lossy if photos and pixels <= LOSSY_BUDGET_PIXELS else 0
+        frame_pixels = size[0] * size[1]
+        photos = photo_pixels * PHOTO_SHARE_DIVISOR >= len(delays) * frame_pixels
+        affordable = (stands_for or len(delays)) * frame_pixels <= LOSSY_BUDGET_PIXELS
+        lossy = preset.lossy if photos and affordable else 0
         optimize(out_path, lossy=lossy)
     info = read_gif_info(out_path)
     return ComposeResult(

@@ -60,10 +60,14 @@ def compose_job(
 
 
 def estimate_job(
-    sources: Sequence[Source], options: ComposeOptions, out_path: str, max_pixels: int
+    sources: Sequence[Source],
+    options: ComposeOptions,
+    positions: Sequence[int],
+    out_path: str,
+    max_pixels: int,
 ) -> Estimate:
     with _cpu_budget():
-        return estimate_gif(sources, options, out_path, max_pixels)
+        return estimate_gif(sources, options, out_path, max_pixels, positions)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..compose.estimate import SAMPLE_FRAMES, SAMPLE_MAX_BYTES
 from ..compose.formats import ALLOWED_FORMATS
 from ..compose.options import (
     FITS,
@@ -41,6 +42,8 @@ def client_config(settings: Settings) -> dict[str, Any]:
         "qualities": list(QUALITIES),
         "formats": list(ALLOWED_FORMATS),
         "ttl_s": settings.ttl,
+        # What the page sends POST /api/estimate (service/compose/estimate.py: sample_for).
+        "estimate": {"sample_frames": SAMPLE_FRAMES, "sample_bytes": SAMPLE_MAX_BYTES},
     }
 
 

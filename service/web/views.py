@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..compose.estimate import check_positions
 from ..compose.fields import build_options, declared_frames
 from ..compose.gif import ComposeResult
 from ..compose.gifsicle import encoder_passes
@@ -99,7 +100,7 @@ async def _create_gif(request: web.Request) -> dict[str, Any]:
 
 
 async def estimate(request: web.Request) -> web.Response:
-    """POST /api/estimate: the expected size and time, from a sample of the first frames."""
+    """POST /api/estimate: the expected size and time, from a sample of the frames."""
     settings, pool = request.app[SETTINGS], request.app[POOL]
     if pool.is_full():
         raise Busy()
@@ -110,12 +111,14 @@ async def estimate(request: web.Request) -> web.Response:
             raise TooManyFrames(
                 f"At most {settings.max_files} images can be uploaded at once.", "frames"
             )
+        positions = upload.fields.get("positions", tuple(range(len(upload.files))))
+        check_positions(positions, frames, len(upload.files))
         # The sample stands for `frames` frames: an estimate does not expand animations.
         upload.fields.pop("expand", None)
         options = build_options(upload.fields, frames, settings.max_side, settings.max_files)
         sample = str(spool / "sample.gif")
         guess = await while_client_waits(
-            request, pool.run(estimate_job, upload.files, options, sample)
+            request, pool.run(estimate_job, upload.files, options, positions, sample)
         )
     return web.json_response(
         {

@@ -1,16 +1,15 @@
 // The live estimate next to Create: the size and time of the GIF as set, and with a size limit,
 // what the limit will change.
 
-import { $, state, frameCount } from "./store.js";
+import { $, config, state, frameCount } from "./store.js";
 import { collectFields } from "./settings.js";
 import { humanBytes, pixels, safe, sizeWords } from "./words.js";
 
-// The server composes the first few images and extrapolates (POST /api/estimate); the page asks
-// again a moment after the frames or settings stop changing, and never while creating. The
-// estimate is of the GIF as set; with a size limit, the page says what the limit will change
-// (sizing.py: fewer colours for a small overshoot, fewer pixels for a large one).
-const ESTIMATE_SAMPLE = 3;
-const ESTIMATE_MAX_BYTES = 8 * 1024 * 1024;
+// The server composes a few images spread over the frames and extrapolates (POST
+// /api/estimate); the page asks again a moment after the frames or settings stop changing, and
+// never while creating. The estimate is of the GIF as set; with a size limit, the page says what
+// the limit will change (sizing.py: fewer colours for a small overshoot, fewer pixels for a
+// large one).
 const COLOUR_CUT_OVERSHOOT = 1.25;
 let estimateTimer = null;
 let estimateRequest = null;
@@ -35,18 +34,38 @@ export function stopEstimate() {
   if (!lastEstimate) $("estimate").hidden = true; // no "Estimating" left behind: it is made
 }
 
+// The images an estimate is made from, as service/compose/estimate.py's sample_for picks them:
+// the first, the last and evenly between (rounded half up), as many as fit the sample's bytes.
+function sampleFor(frames) {
+  const { sample_frames: most, sample_bytes: room } = config.estimate;
+  for (let count = most; count > 1; count -= 1) {
+    const at = spread(frames.length, count);
+    if (at.reduce((sum, i) => sum + frames[i].size, 0) <= room) return at;
+  }
+  return spread(frames.length, 1);
+}
+
+function spread(total, most) {
+  if (total <= most || most < 2) return [...Array(Math.min(total, Math.max(most, 1))).keys()];
+  const gaps = most - 1;
+  return Array.from({ length: most }, (_, i) => Math.floor((2 * i * (total - 1) + gaps) / (2 * gaps)));
+}
+
 function requestEstimate() {
-  const sample = state.frames.slice(0, ESTIMATE_SAMPLE);
+  const at = sampleFor(state.frames);
+  const sample = at.map((i) => state.frames[i]);
   if (state.busy || sample.length === 0) return;
-  if (sample.reduce((s, f) => s + f.size, 0) > ESTIMATE_MAX_BYTES) { noEstimate("No estimate: the first images are large."); return; }
+  if (sample.reduce((s, f) => s + f.size, 0) > config.estimate.sample_bytes) { noEstimate("No estimate: the first image is large."); return; }
   let collected;
   try { collected = collectFields(); } catch { noEstimate("No estimate until the settings are fixed."); return; }
   const { fields } = collected;
   const maxBytes = fields.max_bytes;
   delete fields.max_bytes; // the estimate is of the GIF as set; the limit is applied below
   delete fields.expand; // the sample's images stand for every frame (`frames` counts them)
+  // Each image's place among the frames (an animation before it may give many, with expand).
+  const positions = at.map((i) => frameCount(state.frames.slice(0, i))).join(",");
   const data = new FormData();
-  for (const [name, value] of Object.entries({ ...fields, frames: frameCount() })) if (value !== "") data.append(name, String(value));
+  for (const [name, value] of Object.entries({ ...fields, frames: frameCount(), positions })) if (value !== "") data.append(name, String(value));
   for (const frame of sample) data.append("photo", frame.file, frame.name);
   const request = new XMLHttpRequest();
   estimateRequest = request;
