@@ -7,6 +7,7 @@ Every helper draws blocks of flat colour, so a test can tell by one pixel where 
 from __future__ import annotations
 
 import io
+import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,14 @@ def noisy(size: tuple[int, int] = SIZE) -> Image.Image:
         ]
     )
     return image
+
+
+def camera_noise(size: tuple[int, int], sigma: float, seed: int = 0) -> Image.Image:
+    """Grey noise around mid-grey, like Image.effect_noise but the same at every run (that one
+    draws from C's rand(), whose state the tests before it have moved)."""
+    draw = random.Random(seed).gauss
+    values = (max(0, min(255, round(draw(128, sigma)))) for _ in range(size[0] * size[1]))
+    return Image.frombytes("L", size, bytes(values))
 
 
 def grey16_gradient(width: int = 256, height: int = 4) -> Image.Image:

@@ -27,6 +27,7 @@ from .imagegen import (
     YELLOW,
     alpha,
     bands,
+    camera_noise,
     corner,
     dominant_colour,
     exif_orientation,
@@ -464,7 +465,7 @@ def photo_like(size: tuple[int, int], seed: int) -> Image.Image:
     """Smooth colour ramps with a camera's fine noise: thousands of colours, like a photo."""
     ramp = Image.linear_gradient("L").resize(size)
     across = ramp.transpose(Image.Transpose.ROTATE_90).resize(size)
-    noise = Image.effect_noise(size, 8 + seed)
+    noise = camera_noise(size, 8 + seed, seed)
     return Image.merge("RGB", (ramp, across, noise))
 
 

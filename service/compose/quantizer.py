@@ -8,11 +8,14 @@ libimagequant is GPL-3.0-or-later (the bindings BSD-3-Clause): see the README's 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from imagequant import ffi, lib  # type: ignore[import-untyped]
 from PIL import Image
+
+RGB = tuple[int, int, int]
 
 
 class QuantizeError(RuntimeError):
@@ -36,10 +39,15 @@ class Quantized:
     # libimagequant's mean square error of the palette (0-255 scale per channel, roughly):
     # under 1 is what screens get, photos and smooth skies 2-10.
     error: float = 0.0
+    # The same of the image as written (after remapping and dithering).
+    remapping_error: float = 0.0
 
 
-def quantize(region: Image.Image, colours: int, settings: LiqSettings) -> Quantized:
-    """The RGB or RGBA region as at most `colours` palette entries (alpha is 0 or 255)."""
+def quantize(
+    region: Image.Image, colours: int, settings: LiqSettings, fixed: Sequence[RGB] = ()
+) -> Quantized:
+    """The RGB or RGBA region as at most `colours` palette entries (alpha is 0 or 255); the
+    fixed colours are among them, exactly."""
     rgba = region if region.mode == "RGBA" else region.convert("RGBA")
     width, height = rgba.size
     pixels = rgba.tobytes()  # must outlive the liq image, which does not copy it
@@ -52,6 +60,8 @@ def quantize(region: Image.Image, colours: int, settings: LiqSettings) -> Quanti
         image = lib.liq_image_create_rgba(attr, pixels, width, height, 0)
         if image == ffi.NULL:
             raise QuantizeError("libimagequant could not take the image")
+        for red, green, blue in fixed:
+            _check(lib.liq_image_add_fixed_color(image, (red, green, blue, 255)))
         result_p = ffi.new("liq_result**")
         _check(lib.liq_image_quantize(image, attr, result_p))
         result = result_p[0]
@@ -60,7 +70,8 @@ def quantize(region: Image.Image, colours: int, settings: LiqSettings) -> Quanti
         _check(lib.liq_set_dithering_level(result, dither))
         out = ffi.new("unsigned char[]", width * height)
         _check(lib.liq_write_remapped_image(result, image, out, width * height))
-        return _paletted(out, (width, height), lib.liq_get_palette(result), error)
+        remapped = max(0.0, float(lib.liq_get_remapping_error(result)))
+        return _paletted(out, (width, height), lib.liq_get_palette(result), error, remapped)
     finally:
         if result is not None:
             lib.liq_result_destroy(result)
@@ -69,12 +80,14 @@ def quantize(region: Image.Image, colours: int, settings: LiqSettings) -> Quanti
         lib.liq_attr_destroy(attr)
 
 
-def _paletted(out: Any, size: tuple[int, int], palette: Any, error: float) -> Quantized:
+def _paletted(
+    out: Any, size: tuple[int, int], palette: Any, error: float, remapped: float
+) -> Quantized:
     paletted = Image.frombytes("P", size, bytes(ffi.buffer(out)))
     entries = [palette.entries[i] for i in range(palette.count)]
     paletted.putpalette([channel for e in entries for channel in (e.r, e.g, e.b)])
     transparent = next((i for i, e in enumerate(entries) if e.a == 0), None)
-    return Quantized(paletted, transparent, error)
+    return Quantized(paletted, transparent, error, remapped)
 
 
 def _check(code: int) -> None:
