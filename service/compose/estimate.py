@@ -70,8 +70,8 @@ def check_positions(positions: Sequence[int], frames: int, uploaded: int) -> Non
     """Each image sent must have its place among the frames (the `positions` field, else the
     first frames), in order from the first."""
     ordered = list(positions) == sorted(set(positions))
-    placed = len(positions) == uploaded and positions[0] == 0 and positions[-1] < frames
-    if not (positions and ordered and placed):
+    placed = len(positions) == uploaded > 0 and positions[0] == 0 and positions[-1] < frames
+    if not (ordered and placed):
         raise BadField(
             f"Each of the {uploaded} images sent needs its place among the {frames} frames, "
             f"in order from 0 (positions), not {','.join(map(str, positions))}.",
