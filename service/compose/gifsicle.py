@@ -1,6 +1,7 @@
 """A last pass with gifsicle -O2 where it is installed: it re-packs the LZW data and frame
-bounds of what we wrote, for a few per cent fewer bytes and the same pixels; with --lossy (photo
-compositions only) its LZW also accepts near matches, for a fifth fewer bytes."""
+bounds of what we wrote, for a few per cent fewer bytes and the same pixels on screens (photos
+gain nothing from it); with --lossy (photo compositions only) its LZW also accepts near
+matches, for a fifth fewer bytes."""
 
 from __future__ import annotations
 
