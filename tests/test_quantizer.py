@@ -85,3 +85,13 @@ def test_a_photo_counts_as_a_photo_and_a_screen_does_not():
 def test_one_colour_is_allowed():
     done = reduce_colours(noisy_photo((16, 16)), 1, PRESETS["fast"])
     assert len(used(done.image)) == 1
+
+
+def test_fixed_colours_are_in_the_palette_exactly():
+    gradient = Image.linear_gradient("L").resize((64, 64)).convert("RGB")
+    fixed = [(1, 2, 3), (200, 100, 50)]
+    done = quantize(gradient, 16, PRESETS["balanced"].liq, fixed)
+    palette = done.image.getpalette() or []
+    entries = {tuple(palette[i : i + 3]) for i in range(0, len(palette), 3)}
+    assert set(fixed) <= entries
+
