@@ -94,4 +94,3 @@ def test_fixed_colours_are_in_the_palette_exactly():
     palette = done.image.getpalette() or []
     entries = {tuple(palette[i : i + 3]) for i in range(0, len(palette), 3)}
     assert set(fixed) <= entries
-
