@@ -52,6 +52,15 @@ def refused(field: str, raw: str, max_side: int = MAX_SIDE) -> BadField:
         ("background", "#000000", (0, 0, 0)),
         ("background", "#ff8000", (255, 128, 0)),
         ("background", "#12AbCd", (0x12, 0xAB, 0xCD)),
+        ("crop", "0,0,10,20", (0, 0, 10, 20)),
+        ("crop", " 5, 6 ,7,8 ", (5, 6, 7, 8)),
+        ("expand", "1", True),
+        ("expand", "0", False),
+        ("caption", "Click Save", "Click Save"),
+        ("caption", "Zwei Zeilen\nhier", "Zwei Zeilen\nhier"),
+        ("frames", "40", 40),
+        ("positions", "0", (0,)),
+        ("positions", "0, 4,9", (0, 4, 9)),
     ],
 )
 def test_good_values_parse(field: str, raw: str, value: Any) -> None:
@@ -94,6 +103,20 @@ def test_good_values_parse(field: str, raw: str, value: Any) -> None:
         ("background", "#gggggg"),
         ("background", "rgb(0,0,0)"),
         ("background", "none"),
+        ("crop", "1,2,3"),
+        ("crop", "1,2,3,4,5"),
+        ("crop", "0,0,0,5"),
+        ("crop", "0,0,5,0"),
+        ("crop", "-1,0,5,5"),
+        ("crop", "1.5,0,5,5"),
+        ("expand", "true"),
+        ("expand", "2"),
+        ("caption", "x" * 201),
+        ("caption", "tab\there"),
+        ("frames", "0"),
+        ("positions", "0,,2"),
+        ("positions", "0,-1"),
+        ("positions", "first"),
     ],
 )
 def test_bad_values_are_refused_naming_the_field(field: str, raw: str) -> None:
@@ -200,40 +223,6 @@ def test_strict_forms_only(raw: str):
     with pytest.raises(BadField) as caught:
         parse_field(field, raw, 1280)
     assert caught.value.field == field
-
-
-@pytest.mark.parametrize(
-    ("field", "raw", "value"),
-    [
-        ("crop", "0,0,10,20", (0, 0, 10, 20)),
-        ("crop", " 5, 6 ,7,8 ", (5, 6, 7, 8)),
-        ("expand", "1", True),
-        ("expand", "0", False),
-        ("caption", "Click Save", "Click Save"),
-        ("caption", "Zwei Zeilen\nhier", "Zwei Zeilen\nhier"),
-    ],
-)
-def test_crop_expand_and_caption_parse(field: str, raw: str, value: Any) -> None:
-    assert parse_field(field, raw, MAX_SIDE) == value
-
-
-@pytest.mark.parametrize(
-    ("field", "raw"),
-    [
-        ("crop", "1,2,3"),
-        ("crop", "1,2,3,4,5"),
-        ("crop", "0,0,0,5"),
-        ("crop", "0,0,5,0"),
-        ("crop", "-1,0,5,5"),
-        ("crop", "1.5,0,5,5"),
-        ("expand", "true"),
-        ("expand", "2"),
-        ("caption", "x" * 201),
-        ("caption", "tab\there"),
-    ],
-)
-def test_bad_crop_expand_and_caption_are_refused_naming_them(field: str, raw: str) -> None:
-    assert refused(field, raw).field == field
 
 
 def test_captions_and_expand_reach_the_options() -> None:
