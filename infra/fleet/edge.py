@@ -89,28 +89,30 @@ class Edge(Construct):
             web_acl_id=self.web_acl.attr_arn,
         )
 
+    def _function(self, construct_id: str, code: str, comment: str) -> cloudfront.Function:
+        """A CloudFront Function (JavaScript 2.0) of the given code."""
+        return cloudfront.Function(
+            self,
+            construct_id,
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            code=cloudfront.FunctionCode.from_inline(code),
+            comment=comment,
+        )
+
     def _downloads(
         self, gifs: s3.IBucket, gif_prefix: str, ttl_s: int
     ) -> cloudfront.BehaviorOptions:
         """/download/<id>.gif from the bucket: the key from the id, the headers and the TTL by
         two CloudFront Functions (functions/)."""
-        download_request = cloudfront.Function(
-            self,
+        download_request = self._function(
             "DownloadRequest",
-            runtime=cloudfront.FunctionRuntime.JS_2_0,
-            code=cloudfront.FunctionCode.from_inline(
-                function_code("download-request.js", gif_prefix=gif_prefix)
-            ),
-            comment="gifsvc: /download/<id>.gif -> the bucket's key",
+            function_code("download-request.js", gif_prefix=gif_prefix),
+            "gifsvc: /download/<id>.gif -> the bucket's key",
         )
-        download_response = cloudfront.Function(
-            self,
+        download_response = self._function(
             "DownloadResponse",
-            runtime=cloudfront.FunctionRuntime.JS_2_0,
-            code=cloudfront.FunctionCode.from_inline(
-                function_code("download-response.js", ttl_s=ttl_s)
-            ),
-            comment="gifsvc: download headers; expired or unknown GIFs are 404",
+            function_code("download-response.js", ttl_s=ttl_s),
+            "gifsvc: download headers; expired or unknown GIFs are 404",
         )
         return cloudfront.BehaviorOptions(
             origin=origins.S3BucketOrigin.with_origin_access_control(gifs),
